@@ -1,0 +1,39 @@
+/** `usage` <-> IR usage. Both already use OpenAI semantics (prompt tokens include cached ones). */
+import type { IRUsage } from "../ir.ts";
+import { isObject } from "./invalid.ts";
+
+export function decodeUsage(raw: unknown): IRUsage | undefined {
+  if (!isObject(raw)) return undefined;
+  const usage: IRUsage = {
+    inputTokens: count(raw.prompt_tokens),
+    outputTokens: count(raw.completion_tokens),
+  };
+  // DeepSeek reports cache hits as prompt_cache_hit_tokens.
+  const cached = raw.prompt_tokens_details?.cached_tokens ?? raw.prompt_cache_hit_tokens;
+  if (typeof cached === "number") usage.cachedInputTokens = cached;
+  const reasoning = raw.completion_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === "number") usage.reasoningTokens = reasoning;
+  return usage;
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details: { reasoning_tokens: number };
+}
+
+export function encodeUsage(usage: IRUsage): ChatUsage {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+  };
+}
