@@ -1,0 +1,38 @@
+import type { ProviderId } from "../providers/types.ts";
+
+/** A client-facing model name served by a credential, and the upstream name it maps to. */
+export interface ModelMapping {
+  /** Name clients use (the alias, or the upstream name when no alias is set). */
+  name: string;
+  /** Name sent upstream. */
+  upstream: string;
+}
+
+/**
+ * One upstream account: an API key from config.yaml (later also an OAuth file from auth-dir).
+ * Built once per config load; never mutated on the request path.
+ */
+export interface Credential {
+  /** Stable, non-secret id: provider, entry name and a short hash of the key. */
+  id: string;
+  provider: ProviderId;
+  /** For openai-compatibility: the entry's `name`, usable as `name://model`. */
+  providerName: string;
+  /** Safe to show: provider name and masked key. */
+  label: string;
+  apiKey: string;
+  baseUrl: string;
+  /** Per-key proxy, or the global one, or '' for direct. */
+  proxyUrl: string;
+  /** Extra headers from config, sent with every upstream call. */
+  headers: Record<string, string>;
+  /** When set, models are also (or, with force-model-prefix, only) served as `prefix/model`. */
+  prefix: string;
+  /** Higher buckets are tried first. */
+  priority: number;
+  weight: number;
+  /** Explicit model list; when empty the provider's built-in catalog applies. */
+  models: ModelMapping[];
+  /** Patterns (with `*` wildcards) of catalog models this key must not serve. */
+  excludedModels: string[];
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseCliArgs, USAGE } from "./cli-args.ts";
+import { ConfigError, ensureConfigFile } from "./config/index.ts";
+import { log } from "./logging/logger.ts";
+import { VERSION } from "./server/version.ts";
+import { startProxy } from "./start.ts";
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`cli-proxy-api ${VERSION}\n`);
+    return 0;
+  }
+  if (
+    args.login ||
+    args.codexLogin ||
+    args.claudeLogin ||
+    args.qwenLogin ||
+    args.iflowLogin ||
+    args.antigravityLogin
+  ) {
+    process.stderr.write(
+      "OAuth logins are not available in this version yet. Configure API keys in config.yaml instead\n" +
+        "(gemini-api-key, claude-api-key, codex-api-key, openai-compatibility).\n",
+    );
+    return 2;
+  }
+
+  const configPath = resolve(args.config);
+  const { created } = await ensureConfigFile(configPath, examplePath());
+  if (created) {
+    process.stdout.write(
+      `Created ${configPath} from config.example.yaml.\n` +
+        "Next: edit it to add your provider keys (gemini-api-key, claude-api-key, codex-api-key,\n" +
+        "openai-compatibility) and the api-keys your clients must send, or try `npm run demo`.\n\n",
+    );
+  }
+
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  try {
+    proxy = await startProxy({ configPath });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(
+        `Invalid configuration, not starting:\n${err.problems.map((p) => `  ${p}`).join("\n")}\n`,
+      );
+      return 1;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      process.stderr.write(`Cannot listen: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.exit(1); // second Ctrl-C: give up waiting
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing in-flight requests (up to 10s)");
+    proxy.close(10_000).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  return -1; // keep running
+}
+
+/** config.example.yaml ships at the package root (two levels up from dist/src, one from src). */
+function examplePath(): string {
+  for (const rel of ["../config.example.yaml", "../../config.example.yaml"]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  return resolve("config.example.yaml");
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    process.stderr.write(`fatal: ${(err as Error)?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,14 @@
+import { claudeProvider } from "./claude.ts";
+import { codexProvider } from "./codex.ts";
+import { geminiProvider } from "./gemini.ts";
+import { openaiCompatibilityProvider } from "./openai-compatibility.ts";
+import type { Provider, ProviderId } from "./types.ts";
+
+export type { Provider, ProviderId } from "./types.ts";
+
+export const providers: Record<ProviderId, Provider> = {
+  "openai-compatibility": openaiCompatibilityProvider,
+  claude: claudeProvider,
+  gemini: geminiProvider,
+  codex: codexProvider,
+};

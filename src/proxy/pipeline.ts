@@ -1,0 +1,339 @@
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { request } from "undici";
+import { codecFor } from "../protocols/index.ts";
+import type { IRRequest, IRStreamEvent, SSEMessage, WireFormat } from "../protocols/ir.ts";
+import { providers } from "../providers/index.ts";
+import type { Provider } from "../providers/types.ts";
+import type { Candidate, Resolution } from "../routing/registry.ts";
+import { type ErrorSurface, ProxyError } from "../server/errors.ts";
+import { dispatcherFor } from "../upstream/dispatchers.ts";
+import { upstreamErrorMessage } from "../upstream/error-message.ts";
+import { resetHintMs } from "../upstream/reset-hint.ts";
+import { SSEParser } from "../upstream/sse-parser.ts";
+import { streamContentType, writeChunk } from "./client-writer.ts";
+import { rewriteModel } from "./model-rewrite.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** A generate call as the route decoded it: enough to route without touching the body again. */
+export interface InboundCall {
+  format: WireFormat;
+  surface: ErrorSurface;
+  /** The raw body text and its parse. */
+  text: string;
+  body: any;
+  /** Model as the client named it (from the body, or the URL for Gemini). */
+  model: string;
+  stream: boolean;
+  /** Gemini clients choose SSE (`alt=sse`) or a JSON array stream. */
+  sse: boolean;
+  headers: IncomingHttpHeaders;
+}
+
+/** Statuses after which another credential is worth trying. */
+const RETRYABLE = new Set([401, 403, 404, 408, 429, 500, 502, 503, 504, 529]);
+/** Statuses that put the (credential, model) pair into cooldown. */
+const COOLS = new Set([401, 403, 404, 429, 500, 502, 503, 504, 529]);
+
+type Attempt = { done: true } | { done: false; error: ProxyError; retryable: boolean };
+const DONE: Attempt = { done: true };
+
+/**
+ * Serves one generate call: picks credentials in scheduler order, calls upstream, fails over
+ * on retryable errors (for streams only before the first byte reaches the client), and relays
+ * the answer in the client's format.
+ */
+export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerResponse): Promise<void> {
+  const config = rt.config;
+  const resolution = rt.registry.resolve(call.model);
+  if (!resolution) {
+    throw new ProxyError(404, `model "${call.model}" is not served by any configured provider`, {
+      code: "model_not_found",
+    });
+  }
+
+  const abort = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+
+  const exchange = new Exchange(call, resolution);
+  const rounds = 1 + Math.max(0, config["request-retry"]);
+  const maxCreds = config["max-retry-credentials"];
+  let lastError: ProxyError | undefined;
+
+  for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
+    const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
+    const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
+    for (let i = 0; i < tries; i++) {
+      const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
+      if (attempt.done) return;
+      lastError = attempt.error;
+      if (!attempt.retryable) throw attempt.error;
+    }
+    if (round + 1 >= rounds) break;
+    const wait = nearestCooldown(rt, resolution);
+    if (wait > config["max-retry-interval"] * 1000) break;
+    await sleep(wait, abort.signal);
+  }
+  if (abort.signal.aborted) return;
+  if (lastError && lastError.status !== 429) throw lastError;
+  throw allCoolingError(rt, resolution, lastError);
+}
+
+/** Per-call translation state, decoded lazily once and reused across failover attempts. */
+class Exchange {
+  readonly call: InboundCall;
+  readonly resolution: Resolution;
+  private decoded: IRRequest | undefined;
+
+  constructor(call: InboundCall, resolution: Resolution) {
+    this.call = call;
+    this.resolution = resolution;
+  }
+
+  ir(): IRRequest {
+    if (!this.decoded) {
+      this.decoded = codecFor(this.call.format).decodeRequest(this.call.body);
+      this.decoded.stream = this.call.stream;
+    }
+    return this.decoded;
+  }
+
+  /**
+   * Same wire format in and out: forward the body untouched but for the model. A Gemini client
+   * that wants the JSON-array stream still goes through the codec, since upstream speaks SSE.
+   */
+  isPassthrough(provider: Provider): boolean {
+    if (provider.format !== this.call.format) return false;
+    return !(this.call.format === "gemini" && this.call.stream && !this.call.sse);
+  }
+
+  upstreamBody(provider: Provider, upstreamModel: string): string {
+    const call = this.call;
+    if (this.isPassthrough(provider)) {
+      if (call.format === "gemini") return call.text; // the model travels in the URL
+      return rewriteModel(call.text, call.body, call.model, upstreamModel);
+    }
+    return JSON.stringify(codecFor(provider.format).encodeRequest(this.ir(), upstreamModel));
+  }
+}
+
+async function tryCandidate(
+  rt: Runtime,
+  ex: Exchange,
+  cand: Candidate,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const { cred, upstreamModel } = cand;
+  const provider = providers[cred.provider];
+  const call = ex.call;
+  const body = ex.upstreamBody(provider, upstreamModel);
+  const headers: Record<string, string> = { ...provider.headers(cred, call.stream), ...cred.headers };
+  if (provider.id === "claude" && typeof call.headers["anthropic-beta"] === "string") {
+    headers["anthropic-beta"] = call.headers["anthropic-beta"];
+  }
+
+  let up: Awaited<ReturnType<typeof request>>;
+  try {
+    up = await request(provider.url(cred, upstreamModel, call.stream), {
+      method: "POST",
+      headers,
+      body,
+      dispatcher: dispatcherFor(cred.proxyUrl),
+      signal,
+    });
+  } catch (err) {
+    if (signal.aborted) return DONE;
+    rt.cooldowns.fail(cred.id, upstreamModel, 502);
+    return { done: false, error: unreachable(err), retryable: true };
+  }
+
+  if (up.statusCode >= 400) {
+    const text = await up.body.text().catch(() => "");
+    const status = up.statusCode;
+    const hint = resetHintMs(up.headers, text);
+    if (COOLS.has(status))
+      rt.cooldowns.fail(cred.id, upstreamModel, status, status === 429 ? hint : undefined);
+    const error = new ProxyError(status, upstreamErrorMessage(status, text), {
+      type: status >= 500 ? "upstream_error" : undefined,
+      retryAfter: hint !== undefined ? Math.ceil(hint / 1000) : undefined,
+    });
+    return { done: false, error, retryable: RETRYABLE.has(status) };
+  }
+
+  rt.cooldowns.succeed(cred.id, upstreamModel);
+  if (!call.stream) return relayJson(ex, provider, up, res);
+  return relayStream(ex, provider, up, res, signal);
+}
+
+type UpstreamResponse = Awaited<ReturnType<typeof request>>;
+
+async function relayJson(
+  ex: Exchange,
+  provider: Provider,
+  up: UpstreamResponse,
+  res: ServerResponse,
+): Promise<Attempt> {
+  const call = ex.call;
+  if (ex.isPassthrough(provider)) {
+    const text = await up.body.text();
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+    res.end(text);
+    return DONE;
+  }
+  let parsed: unknown;
+  try {
+    parsed = await up.body.json();
+  } catch (err) {
+    return {
+      done: false,
+      error: new ProxyError(502, "upstream sent a body that is not JSON", { cause: err }),
+      retryable: true,
+    };
+  }
+  const decoded = codecFor(provider.format).decodeResponse(parsed);
+  const out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(out));
+  return DONE;
+}
+
+async function relayStream(
+  ex: Exchange,
+  provider: Provider,
+  up: UpstreamResponse,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const call = ex.call;
+  const chunks = up.body[Symbol.asyncIterator]();
+  // Read the first chunk before committing to the client, so a stream that dies at once can
+  // still fail over to another credential.
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await chunks.next();
+  } catch (err) {
+    if (signal.aborted) return DONE;
+    return { done: false, error: unreachable(err), retryable: true };
+  }
+  if (first.done) {
+    return {
+      done: false,
+      error: new ProxyError(502, "upstream closed the stream without data"),
+      retryable: true,
+    };
+  }
+
+  res.writeHead(200, {
+    "content-type": streamContentType(call.format, call.sse),
+    "cache-control": "no-cache",
+    "x-accel-buffering": "no",
+  });
+
+  const passthrough = ex.isPassthrough(provider);
+  const translate = passthrough ? undefined : new StreamTranslator(ex, provider);
+  try {
+    let chunk: Buffer | undefined = first.value;
+    while (chunk !== undefined) {
+      const out = translate ? translate.push(chunk) : chunk;
+      if (out.length > 0) {
+        const pending = writeChunk(res, out);
+        if (pending) await pending;
+      }
+      const next = await chunks.next();
+      chunk = next.done ? undefined : next.value;
+    }
+    res.end(translate ? translate.end() : undefined);
+  } catch (err) {
+    if (signal.aborted || res.destroyed) return DONE;
+    const message = `upstream stream failed: ${(err as Error)?.message ?? "connection lost"}`;
+    const tail = (translate ?? new StreamTranslator(ex, provider)).fail(message);
+    res.end(tail);
+  }
+  return DONE;
+}
+
+/** Upstream SSE bytes -> IR events -> client wire text, one chunk at a time. */
+class StreamTranslator {
+  private readonly parser = new SSEParser();
+  private readonly decoder;
+  private readonly encoder;
+  private readonly messages: SSEMessage[] = [];
+  private readonly events: IRStreamEvent[] = [];
+
+  constructor(ex: Exchange, provider: Provider) {
+    this.decoder = codecFor(provider.format).createStreamDecoder();
+    this.encoder = codecFor(ex.call.format).createStreamEncoder({
+      model: ex.call.model,
+      includeUsage: ex.ir().includeUsage,
+      sse: ex.call.sse,
+      request: ex.ir(),
+    });
+  }
+
+  push(chunk: Uint8Array): string {
+    this.parser.push(chunk, this.messages);
+    for (const m of this.messages) this.decoder.push(m, this.events);
+    this.messages.length = 0;
+    return this.flush();
+  }
+
+  end(): string {
+    this.parser.end(this.messages);
+    for (const m of this.messages) this.decoder.push(m, this.events);
+    this.decoder.end(this.events);
+    return this.flush() + this.encoder.end();
+  }
+
+  fail(message: string): string {
+    this.events.push({ type: "error", status: 502, errorType: "upstream_error", message });
+    return this.flush();
+  }
+
+  private flush(): string {
+    let out = "";
+    for (const e of this.events) out += this.encoder.encode(e);
+    this.events.length = 0;
+    return out;
+  }
+}
+
+function unreachable(err: unknown): ProxyError {
+  const msg = (err as Error)?.message ?? String(err);
+  return new ProxyError(502, `upstream unreachable: ${msg}`, { type: "upstream_error", cause: err });
+}
+
+function nearestCooldown(rt: Runtime, resolution: Resolution): number {
+  let best = Number.POSITIVE_INFINITY;
+  const now = Date.now();
+  for (const c of resolution.candidates)
+    best = Math.min(best, rt.cooldowns.remaining(c.cred.id, c.upstreamModel, now));
+  return best;
+}
+
+function allCoolingError(rt: Runtime, resolution: Resolution, last: ProxyError | undefined): ProxyError {
+  const wait = nearestCooldown(rt, resolution);
+  const secs = Number.isFinite(wait) ? Math.max(1, Math.ceil(wait / 1000)) : (last?.retryAfter ?? 1);
+  const when = new Date(Date.now() + secs * 1000).toISOString();
+  const detail = last ? ` Last upstream error: ${last.message}` : "";
+  return new ProxyError(
+    429,
+    `All credentials for model "${resolution.key}" are cooling down; the first frees up in ${secs}s (at ${when}).${detail}`,
+    { code: "model_cooldown", retryAfter: secs },
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WireFormat } from "../protocols/ir.ts";
+import { ollamaLoadBody } from "../protocols/ollama/catalog.ts";
+import { type InboundCall, proxyGenerate } from "../proxy/pipeline.ts";
+import type { Runtime } from "../proxy/runtime.ts";
+import { checkAccess } from "./access.ts";
+import { parseJsonObject, readBody } from "./body.ts";
+import { type ErrorSurface, ProxyError } from "./errors.ts";
+import { sendError, sendJson } from "./respond.ts";
+
+/**
+ * The hot routes: every POST that generates. Matched by a switch on the path, handled on raw
+ * node:http objects with the body read and parsed exactly once.
+ */
+interface GenerateRoute {
+  format: WireFormat;
+  surface: ErrorSurface;
+  /** Gemini: model and action come from the path. */
+  gemini?: { model: string; stream: boolean };
+}
+
+const FIXED: Record<string, GenerateRoute> = {
+  "/v1/chat/completions": { format: "openai-chat", surface: "openai" },
+  "/v1/completions": { format: "openai-completions", surface: "openai" },
+  "/v1/responses": { format: "openai-responses", surface: "openai" },
+  "/v1/messages": { format: "anthropic", surface: "anthropic" },
+  "/api/chat": { format: "ollama-chat", surface: "ollama" },
+  "/api/generate": { format: "ollama-generate", surface: "ollama" },
+};
+
+const GEMINI_PREFIXES = ["/v1beta/models/", "/v1/models/"];
+
+export function matchGenerateRoute(method: string, path: string): GenerateRoute | undefined {
+  if (method !== "POST") return undefined;
+  const fixed = FIXED[path];
+  if (fixed) return fixed;
+  for (const prefix of GEMINI_PREFIXES) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const colon = rest.lastIndexOf(":");
+    if (colon <= 0) return undefined;
+    const action = rest.slice(colon + 1);
+    if (action !== "generateContent" && action !== "streamGenerateContent") return undefined;
+    const model = decodeURIComponent(rest.slice(0, colon));
+    return {
+      format: "gemini",
+      surface: "gemini",
+      gemini: { model, stream: action === "streamGenerateContent" },
+    };
+  }
+  return undefined;
+}
+
+export async function handleGenerate(
+  rt: Runtime,
+  route: GenerateRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: string,
+): Promise<void> {
+  try {
+    checkAccess(rt.apiKeys, req.headers, query);
+    const text = await readBody(req, rt.bodyLimitBytes);
+    const body = parseJsonObject(text);
+    const call: InboundCall = {
+      format: route.format,
+      surface: route.surface,
+      text,
+      body,
+      model: "",
+      stream: false,
+      sse: false,
+      headers: req.headers,
+    };
+    if (route.gemini) {
+      call.model = route.gemini.model;
+      call.stream = route.gemini.stream;
+      call.sse = /(?:^|&)alt=sse(?:&|$)/.test(query);
+    } else {
+      if (typeof body.model !== "string" || body.model.trim() === "") {
+        throw new ProxyError(400, "Missing required field 'model'", { code: "missing_model" });
+      }
+      call.model = body.model;
+      if (route.surface === "ollama") {
+        // Ollama clients may name models with a tag; ours have none.
+        call.model = call.model.replace(/:latest$/, "");
+        if (isOllamaLoadRequest(route.format, body)) {
+          sendJson(
+            res,
+            200,
+            ollamaLoadBody(route.format === "ollama-chat" ? "chat" : "generate", call.model),
+          );
+          return;
+        }
+      }
+      // Ollama streams unless told not to; the others only when asked.
+      call.stream = route.surface === "ollama" ? body.stream !== false : body.stream === true;
+      call.sse = true;
+    }
+    await proxyGenerate(rt, call, res);
+  } catch (err) {
+    sendError(res, err, route.surface);
+  }
+}
+
+/** Ollama "load the model" calls carry no messages / no prompt; they get an immediate done. */
+function isOllamaLoadRequest(format: WireFormat, body: Record<string, any>): boolean {
+  if (format === "ollama-chat") return !Array.isArray(body.messages) || body.messages.length === 0;
+  return typeof body.prompt !== "string" || body.prompt.length === 0;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import type { Runtime } from "../proxy/runtime.ts";
+import { createApp } from "./app.ts";
+import { applyCors } from "./cors.ts";
+import { handleGenerate, matchGenerateRoute } from "./generate-routes.ts";
+
+export interface ListenOptions {
+  /** '' = all interfaces, IPv4 and IPv6. */
+  host: string;
+  port: number;
+  tls?: { cert: string; key: string };
+}
+
+export interface RunningServer {
+  server: Server;
+  /** Base URL clients can use, e.g. http://127.0.0.1:8317 */
+  url: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish up to `deadlineMs`, then cut what is left. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+/** The request listener: CORS, then the hot generate routes, then Hono for the rest. */
+export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
+  const fallback = getRequestListener(createApp(rt).fetch);
+  return (req, res) => {
+    if (applyCors(req, res)) return;
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const route = matchGenerateRoute(req.method ?? "GET", path);
+    if (route) {
+      void handleGenerate(rt, route, req, res, q < 0 ? "" : url.slice(q + 1));
+      return;
+    }
+    void fallback(req, res);
+  };
+}
+
+export async function startServer(rt: Runtime, opts: ListenOptions): Promise<RunningServer> {
+  const listener = createListener(rt);
+  const server: Server = opts.tls
+    ? (createHttpsServer(
+        { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) },
+        listener,
+      ) as unknown as Server)
+    : createHttpServer(listener);
+  server.keepAliveTimeout = 65_000;
+  // Long generations: never let Node's request timeout cut a slow upstream.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Empty host: omit it, so Node binds :: with IPv4-mapped addresses (dual stack).
+    if (opts.host) server.listen(opts.port, opts.host, resolve);
+    else server.listen(opts.port, resolve);
+  });
+
+  const addr = server.address() as AddressInfo;
+  const shownHost = !opts.host || opts.host === "0.0.0.0" || opts.host === "::" ? "localhost" : opts.host;
+  const hostPart = shownHost.includes(":") ? `[${shownHost}]` : shownHost;
+  const url = `${opts.tls ? "https" : "http"}://${hostPart}:${addr.port}`;
+
+  return {
+    server,
+    url,
+    port: addr.port,
+    close: (deadlineMs = 10_000) => closeGracefully(server, deadlineMs),
+  };
+}
+
+function closeGracefully(server: Server, deadlineMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    // Keep-alive sockets become idle as in-flight responses finish: close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearTimeout(deadline);
+      clearInterval(sweep);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

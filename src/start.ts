@@ -1,0 +1,87 @@
+import { join } from "node:path";
+import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./config/index.ts";
+import { configureLogger, log } from "./logging/logger.ts";
+import { Runtime } from "./proxy/runtime.ts";
+import { type RunningServer, startServer } from "./server/http-server.ts";
+import { closeAllDispatchers } from "./upstream/dispatchers.ts";
+
+export interface StartOptions {
+  configPath: string;
+  /** Overrides for tests: listen here instead of the config's host/port. */
+  host?: string;
+  port?: number;
+  /** Debounce of the config watcher, ms. */
+  watchDebounceMs?: number;
+}
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  runtime: Runtime;
+  close(deadlineMs?: number): Promise<void>;
+}
+
+/** Loads the config, starts the server and the config watcher. Throws ConfigError on a bad file. */
+export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
+  const { config, warnings } = await loadConfigFile(opts.configPath);
+  applyLogging(config);
+  for (const w of warnings) log.warn(w);
+
+  const runtime = new Runtime(config);
+  const tls = config.tls.enable ? { cert: config.tls.cert, key: config.tls.key } : undefined;
+  const server: RunningServer = await startServer(runtime, {
+    host: opts.host ?? config.host,
+    port: opts.port ?? config.port,
+    tls,
+  });
+  log.info({ url: server.url, credentials: runtime.registry.credentials.length }, "CLI Proxy API listening");
+  logAccessMode(runtime);
+
+  const watcher = watchConfigFile(
+    opts.configPath,
+    ({ config: next, warnings: w }) => {
+      for (const line of w) log.warn(line);
+      runtime.apply(next);
+      applyLogging(next);
+      log.info(
+        { credentials: runtime.registry.credentials.length, models: runtime.registry.list().length },
+        "config reloaded",
+      );
+      logAccessMode(runtime);
+    },
+    (err) => {
+      const lines = err instanceof ConfigError ? err.problems : [String(err)];
+      log.error({ problems: lines }, "config change rejected; keeping the running config");
+    },
+    { debounceMs: opts.watchDebounceMs },
+  );
+  await watcher.ready;
+
+  return {
+    url: server.url,
+    port: server.port,
+    runtime,
+    close: async (deadlineMs) => {
+      await watcher.close();
+      await server.close(deadlineMs);
+      await closeAllDispatchers();
+    },
+  };
+}
+
+function applyLogging(config: Config): void {
+  configureLogger({
+    debug: config.debug,
+    toFile: config["logging-to-file"],
+    dir: join(config["auth-dir"], "logs"),
+    maxTotalMb: config["logs-max-total-size-mb"] || undefined,
+  });
+}
+
+function logAccessMode(rt: Runtime): void {
+  if (rt.apiKeys.size === 0) {
+    log.warn("api-keys is empty: the API is OPEN to anyone who can reach this port");
+  } else {
+    log.info({ keys: rt.apiKeys.size }, "client API keys required");
+  }
+}
