@@ -147,3 +147,45 @@ describe("OpenAI client -> openai-compatibility upstream", () => {
     await waitFor(() => h.upstream.requests.at(-1)?.aborted === true, 3000);
   });
 });
+
+describe("stream keep-alive", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness(
+      (url, dir) =>
+        `${openaiCompatConfig(url, dir, "streaming:\n  keepalive-seconds: 1")}  - name: "pausing"
+    base-url: "${url}/v1"
+    headers:
+      x-fake-events: "1"
+      x-fake-interval-ms: "1100"
+    api-key-entries:
+      - api-key: "k"
+`,
+    );
+  });
+  after(() => h.close());
+
+  it("writes SSE comments while the upstream is silent, and the SDK ignores them", async () => {
+    const body = {
+      model: "pausing://fake-long",
+      stream: true,
+      messages: [{ role: "user", content: "x" }],
+    } as const;
+    const client = new OpenAI({ baseURL: `${h.proxy.url}/v1`, apiKey: "x", maxRetries: 0 });
+    // Both at once: each takes a few quiet seconds upstream.
+    const [raw, deltas] = await Promise.all([
+      fetch(`${h.proxy.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(body) }).then((r) =>
+        r.text(),
+      ),
+      (async () => {
+        let n = 0;
+        for await (const c of await client.chat.completions.create(body))
+          if (c.choices[0]?.delta?.content) n++;
+        return n;
+      })(),
+    ]);
+    assert.match(raw, /^: keep-alive$/m);
+    assert.match(raw, /data: \[DONE\]/);
+    assert.equal(deltas, 1);
+  });
+});

@@ -45,11 +45,11 @@ function baseOptions(level: string): pino.LoggerOptions {
   };
 }
 
-let current: Logger = pino(baseOptions(process.env.LOG_LEVEL ?? "info"));
+let current: Logger = pino(baseOptions(process.env.LOG_LEVEL || "info"));
 let currentKey = "";
 
 export function configureLogger(s: LoggerSettings): void {
-  const level = process.env.LOG_LEVEL ?? (s.debug ? "debug" : "info");
+  const level = process.env.LOG_LEVEL || (s.debug ? "debug" : "info");
   const key = `${level}|${s.toFile}|${s.dir}|${s.maxTotalMb}`;
   if (key === currentKey) return;
   currentKey = key;

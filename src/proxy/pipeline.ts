@@ -164,7 +164,7 @@ async function tryCandidate(
 
   rt.cooldowns.succeed(cred.id, upstreamModel);
   if (!call.stream) return relayJson(ex, provider, up, res);
-  return relayStream(ex, provider, up, res, signal);
+  return relayStream(ex, provider, up, res, signal, rt.config.streaming["keepalive-seconds"]);
 }
 
 type UpstreamResponse = Awaited<ReturnType<typeof request>>;
@@ -205,6 +205,7 @@ async function relayStream(
   up: UpstreamResponse,
   res: ServerResponse,
   signal: AbortSignal,
+  keepAliveSeconds: number,
 ): Promise<Attempt> {
   const call = ex.call;
   const chunks = up.body[Symbol.asyncIterator]();
@@ -233,11 +234,13 @@ async function relayStream(
 
   const passthrough = ex.isPassthrough(provider);
   const translate = passthrough ? undefined : new StreamTranslator(ex, provider);
+  const keepAlive = startKeepAlive(res, call, keepAliveSeconds);
   try {
     let chunk: Buffer | undefined = first.value;
     while (chunk !== undefined) {
       const out = translate ? translate.push(chunk) : chunk;
       if (out.length > 0) {
+        keepAlive?.touch();
         const pending = writeChunk(res, out);
         if (pending) await pending;
       }
@@ -250,8 +253,37 @@ async function relayStream(
     const message = `upstream stream failed: ${(err as Error)?.message ?? "connection lost"}`;
     const tail = (translate ?? new StreamTranslator(ex, provider)).fail(message);
     res.end(tail);
+  } finally {
+    keepAlive?.stop();
   }
   return DONE;
+}
+
+/**
+ * SSE comment lines while the upstream is silent, so proxies and clients with idle timeouts
+ * keep the stream open. Only for SSE: the Gemini JSON array and Ollama NDJSON have no comments.
+ */
+function startKeepAlive(res: ServerResponse, call: InboundCall, seconds: number) {
+  if (seconds <= 0 || !streamContentType(call.format, call.sse).startsWith("text/event-stream"))
+    return undefined;
+  let last = Date.now();
+  const ms = seconds * 1000;
+  const timer = setInterval(
+    () => {
+      if (Date.now() - last >= ms && !res.destroyed) {
+        last = Date.now();
+        res.write(": keep-alive\n\n");
+      }
+    },
+    Math.min(ms, 500),
+  );
+  timer.unref();
+  return {
+    touch: () => {
+      last = Date.now();
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Upstream SSE bytes -> IR events -> client wire text, one chunk at a time. */

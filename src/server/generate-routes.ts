@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { log } from "../logging/logger.ts";
 import type { WireFormat } from "../protocols/ir.ts";
 import { ollamaLoadBody } from "../protocols/ollama/catalog.ts";
+import { proxyCountTokens } from "../proxy/count-tokens.ts";
 import { type InboundCall, proxyGenerate } from "../proxy/pipeline.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { checkAccess } from "./access.ts";
@@ -15,6 +17,8 @@ import { sendError, sendJson } from "./respond.ts";
 interface GenerateRoute {
   format: WireFormat;
   surface: ErrorSurface;
+  /** count_tokens / countTokens instead of a generation. */
+  countTokens?: boolean;
   /** Gemini: model and action come from the path. */
   gemini?: { model: string; stream: boolean };
 }
@@ -24,6 +28,7 @@ const FIXED: Record<string, GenerateRoute> = {
   "/v1/completions": { format: "openai-completions", surface: "openai" },
   "/v1/responses": { format: "openai-responses", surface: "openai" },
   "/v1/messages": { format: "anthropic", surface: "anthropic" },
+  "/v1/messages/count_tokens": { format: "anthropic", surface: "anthropic", countTokens: true },
   "/api/chat": { format: "ollama-chat", surface: "ollama" },
   "/api/generate": { format: "ollama-generate", surface: "ollama" },
 };
@@ -40,11 +45,14 @@ export function matchGenerateRoute(method: string, path: string): GenerateRoute 
     const colon = rest.lastIndexOf(":");
     if (colon <= 0) return undefined;
     const action = rest.slice(colon + 1);
-    if (action !== "generateContent" && action !== "streamGenerateContent") return undefined;
+    if (action !== "generateContent" && action !== "streamGenerateContent" && action !== "countTokens") {
+      return undefined;
+    }
     const model = decodeURIComponent(rest.slice(0, colon));
     return {
       format: "gemini",
       surface: "gemini",
+      countTokens: action === "countTokens",
       gemini: { model, stream: action === "streamGenerateContent" },
     };
   }
@@ -58,6 +66,7 @@ export async function handleGenerate(
   res: ServerResponse,
   query: string,
 ): Promise<void> {
+  const started = performance.now();
   try {
     checkAccess(rt.apiKeys, req.headers, query);
     const text = await readBody(req, rt.bodyLimitBytes);
@@ -97,10 +106,21 @@ export async function handleGenerate(
       call.stream = route.surface === "ollama" ? body.stream !== false : body.stream === true;
       call.sse = true;
     }
-    await proxyGenerate(rt, call, res);
+    if (route.countTokens) await proxyCountTokens(rt, call, res);
+    else await proxyGenerate(rt, call, res);
   } catch (err) {
     sendError(res, err, route.surface);
   }
+  if (log.isDebug()) logRequest(req, res, started);
+}
+
+/** One access line per generate call, at debug level only (the hot path stays quiet). */
+function logRequest(req: IncomingMessage, res: ServerResponse, started: number): void {
+  const path = (req.url ?? "").replace(/([?&]key=)[^&]*/g, "$1****");
+  log.debug(
+    { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+    "request",
+  );
 }
 
 /** Ollama "load the model" calls carry no messages / no prompt; they get an immediate done. */
