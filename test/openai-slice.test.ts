@@ -166,11 +166,11 @@ describe("stream keep-alive", () => {
   after(() => h.close());
 
   it("writes SSE comments while the upstream is silent, and the SDK ignores them", async () => {
-    const body = {
+    const body: OpenAI.ChatCompletionCreateParamsStreaming = {
       model: "pausing://fake-long",
       stream: true,
       messages: [{ role: "user", content: "x" }],
-    } as const;
+    };
     const client = new OpenAI({ baseURL: `${h.proxy.url}/v1`, apiKey: "x", maxRetries: 0 });
     // Both at once: each takes a few quiet seconds upstream.
     const [raw, deltas] = await Promise.all([

@@ -10,12 +10,15 @@ const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
 // Upstreams may think for minutes before the first byte; stream bodies may pause between events.
 const TIMEOUTS = { headersTimeout: 15 * 60_000, bodyTimeout: 15 * 60_000, connectTimeout: 30_000 };
 
-const direct = new Agent({ ...KEEP_ALIVE, ...TIMEOUTS, connections: 256, pipelining: 1 });
+let direct: Agent | undefined;
 const byProxy = new Map<string, Dispatcher>();
 
 /** The dispatcher for `proxyUrl` ('' = direct). Supports http://, https://, socks5:// (with user:pass). */
 export function dispatcherFor(proxyUrl: string | undefined): Dispatcher {
-  if (!proxyUrl) return direct;
+  if (!proxyUrl) {
+    direct ??= new Agent({ ...KEEP_ALIVE, ...TIMEOUTS, connections: 256, pipelining: 1 });
+    return direct;
+  }
   let d = byProxy.get(proxyUrl);
   if (d) return d;
   d = createProxyDispatcher(proxyUrl);
@@ -57,8 +60,11 @@ export async function pruneDispatchers(inUse: Set<string>): Promise<void> {
   await Promise.allSettled(stale.map((d) => d.close()));
 }
 
+/** Closes every dispatcher; later calls to dispatcherFor create fresh ones. */
 export async function closeAllDispatchers(): Promise<void> {
-  const all = [direct, ...byProxy.values()];
+  const all = [...byProxy.values()];
+  if (direct) all.push(direct);
+  direct = undefined;
   byProxy.clear();
   await Promise.allSettled(all.map((d) => d.close()));
 }
