@@ -189,3 +189,53 @@ describe("stream keep-alive", () => {
     assert.equal(deltas, 1);
   });
 });
+
+describe("/v1/responses/compact", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness(
+      (url, dir) =>
+        `${openaiCompatConfig(url, dir)}codex-api-key:
+  - api-key: "codex-key"
+    base-url: "${url}/v1"
+    models: [{ name: "gpt-fake-echo", alias: "codex-echo" }]
+`,
+    );
+  });
+  after(() => h.close());
+
+  const compact = (model: string) =>
+    fetch(`${h.proxy.url}/v1/responses/compact`, {
+      method: "POST",
+      body: JSON.stringify({
+        model,
+        instructions: "Summarise the conversation.",
+        input: [
+          { type: "message", role: "user", content: [{ type: "input_text", text: "first" }] },
+          { type: "message", role: "assistant", content: [{ type: "output_text", text: "second" }] },
+        ],
+      }),
+    });
+
+  it("goes to the Codex upstream's compact endpoint as is", async () => {
+    h.upstream.reset();
+    const res = await compact("codex-echo");
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as any;
+    assert.equal(body.output[0].content[0].text, "compacted 2 items");
+    const sent = h.upstream.requests.at(-1)!;
+    assert.equal(sent.path, "/v1/responses/compact");
+    assert.equal(sent.body.model, "gpt-fake-echo");
+  });
+
+  it("on other upstreams, runs the compaction as a generation and answers with output items", async () => {
+    h.upstream.reset();
+    const res = await compact("echo-model");
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as any;
+    assert.deepEqual(Object.keys(body), ["output"]);
+    assert.equal(body.output[0].type, "message");
+    assert.match(body.output[0].content[0].text, /^echo: /);
+    assert.equal(h.upstream.requests.at(-1)!.path, "/v1/chat/completions");
+  });
+});

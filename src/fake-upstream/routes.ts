@@ -60,6 +60,25 @@ function geminiCount(request: any) {
 
 function postRoute(path: string, query: Record<string, string>, body: any): Route | undefined {
   if (path.endsWith("/chat/completions")) return generate(openAiChatSurface, body);
+  if (path.endsWith("/responses/compact")) {
+    // Codex history compaction: unary; the new history replaces the input.
+    return {
+      kind: "json",
+      dialect: "openai",
+      model: modelOf(body),
+      answer: (b) => ({
+        output: [
+          {
+            type: "message",
+            role: "user",
+            content: [
+              { type: "input_text", text: `compacted ${Array.isArray(b?.input) ? b.input.length : 0} items` },
+            ],
+          },
+        ],
+      }),
+    };
+  }
   if (path.endsWith("/backend-api/codex/responses")) return generate(codexResponsesSurface, body);
   if (path.endsWith("/responses")) return generate(openAiResponsesSurface, body);
   if (path.endsWith("/messages")) return generate(anthropicSurface, body);

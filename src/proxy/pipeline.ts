@@ -26,6 +26,8 @@ export interface InboundCall {
   stream: boolean;
   /** Gemini clients choose SSE (`alt=sse`) or a JSON array stream. */
   sse: boolean;
+  /** `/v1/responses/compact`: Codex upstreams get their compact endpoint; others a plain generation. */
+  compact: boolean;
   headers: IncomingHttpHeaders;
 }
 
@@ -134,9 +136,12 @@ async function tryCandidate(
     headers["anthropic-beta"] = call.headers["anthropic-beta"];
   }
 
+  let url = provider.url(cred, upstreamModel, call.stream);
+  if (call.compact && provider.id === "codex") url += "/compact"; // .../responses -> .../responses/compact
+
   let up: Awaited<ReturnType<typeof request>>;
   try {
-    up = await request(provider.url(cred, upstreamModel, call.stream), {
+    up = await request(url, {
       method: "POST",
       headers,
       body,
@@ -193,7 +198,9 @@ async function relayJson(
     };
   }
   const decoded = codecFor(provider.format).decodeResponse(parsed);
-  const out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
+  let out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
+  // A compaction answers with the new history only.
+  if (call.compact) out = { output: (out as { output?: unknown[] }).output ?? [] };
   res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
   res.end(JSON.stringify(out));
   return DONE;

@@ -16,6 +16,8 @@ export class Runtime {
   registry!: ModelRegistry;
   apiKeys!: ReadonlySet<string>;
   bodyLimitBytes = 0;
+  /** The config.yaml this runtime was loaded from ('' when built in memory); set by startProxy. */
+  configPath = "";
   readonly scheduler = new Scheduler();
   readonly cooldowns = new CooldownTracker();
   /** Credentials that come from outside config.yaml (OAuth files), merged into the registry. */

@@ -19,6 +19,8 @@ interface GenerateRoute {
   surface: ErrorSurface;
   /** count_tokens / countTokens instead of a generation. */
   countTokens?: boolean;
+  /** Codex history compaction: unary, answered as `{output: [...items]}`. */
+  compact?: boolean;
   /** Gemini: model and action come from the path. */
   gemini?: { model: string; stream: boolean };
 }
@@ -27,6 +29,7 @@ const FIXED: Record<string, GenerateRoute> = {
   "/v1/chat/completions": { format: "openai-chat", surface: "openai" },
   "/v1/completions": { format: "openai-completions", surface: "openai" },
   "/v1/responses": { format: "openai-responses", surface: "openai" },
+  "/v1/responses/compact": { format: "openai-responses", surface: "openai", compact: true },
   "/v1/messages": { format: "anthropic", surface: "anthropic" },
   "/v1/messages/count_tokens": { format: "anthropic", surface: "anthropic", countTokens: true },
   "/api/chat": { format: "ollama-chat", surface: "ollama" },
@@ -79,6 +82,7 @@ export async function handleGenerate(
       model: "",
       stream: false,
       sse: false,
+      compact: route.compact === true,
       headers: req.headers,
     };
     if (route.gemini) {
@@ -103,7 +107,8 @@ export async function handleGenerate(
         }
       }
       // Ollama streams unless told not to; the others only when asked.
-      call.stream = route.surface === "ollama" ? body.stream !== false : body.stream === true;
+      call.stream =
+        route.surface === "ollama" ? body.stream !== false : body.stream === true && !call.compact;
       call.sse = true;
     }
     if (route.countTokens) await proxyCountTokens(rt, call, res);
