@@ -2,10 +2,14 @@
  * Per (credential, model) cooldown after upstream failures. A cooldown set from an upstream
  * reset hint lasts exactly that long; without a hint, repeated 429s back off exponentially.
  */
+import type { Config } from "../config/index.ts";
+import type { Credential } from "./credential.ts";
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const MAX_BACKOFF = 30 * MINUTE;
+const DEFAULT_TRANSIENT = MINUTE;
 
 interface CoolState {
   until: number;
@@ -20,35 +24,63 @@ export interface CoolingInfo {
   status: number;
 }
 
+/** Config-derived knobs: which credentials never cool, and how long 408/5xx cool. */
+export interface CooldownPolicy {
+  /** Credentials with `disable-cooling` in effect (their own setting, else the global one). */
+  noCooling: ReadonlySet<string>;
+  /** Cooldown after 408/5xx in ms; 0 = none. */
+  transientMs: number;
+}
+
+/** The policy for these credentials under this config. */
+export function cooldownPolicy(config: Config, credentials: readonly Credential[]): CooldownPolicy {
+  const noCooling = new Set<string>();
+  for (const c of credentials) if (c.disableCooling ?? config["disable-cooling"]) noCooling.add(c.id);
+  const seconds = config["transient-error-cooldown-seconds"];
+  // 0 keeps the original's 60 s; negative turns transient cooldowns off.
+  const transientMs = seconds === 0 ? DEFAULT_TRANSIENT : Math.max(0, seconds * SECOND);
+  return { noCooling, transientMs };
+}
+
 export class CooldownTracker {
   private readonly states = new Map<string, CoolState>();
+  private policy: CooldownPolicy = { noCooling: new Set(), transientMs: DEFAULT_TRANSIENT };
 
   private static key(credId: string, model: string): string {
     return `${credId}\u0000${model}`;
   }
 
+  /** Applies a new policy (on config reload); existing cooldowns of now-exempt credentials stop counting. */
+  configure(policy: CooldownPolicy): void {
+    this.policy = policy;
+  }
+
   /** Milliseconds left, 0 when usable. */
   remaining(credId: string, model: string, now = Date.now()): number {
+    if (this.states.size === 0) return 0;
     const s = this.states.get(CooldownTracker.key(credId, model));
     if (!s || s.until <= now) return 0;
+    if (this.policy.noCooling.size > 0 && this.policy.noCooling.has(credId)) return 0;
     return s.until - now;
   }
 
   /**
-   * Records a failed attempt. `resetMs` is the upstream's own reset hint; it wins over our
-   * defaults so a cooldown never outlives what the upstream said.
+   * Records a failed attempt and returns the cooldown it started (ms, 0 = none). `resetMs` is
+   * the upstream's own reset hint: it wins over our defaults, so a cooldown never outlives
+   * the time the upstream gave.
    */
   fail(credId: string, model: string, status: number, resetMs?: number, now = Date.now()): number {
+    if (this.policy.noCooling.has(credId)) return 0;
     const key = CooldownTracker.key(credId, model);
     const prev = this.states.get(key);
     const failures = (prev?.failures ?? 0) + 1;
-    const duration = resetMs !== undefined && resetMs >= 0 ? resetMs : defaultCooldown(status, failures);
+    const duration = resetMs !== undefined && resetMs >= 0 ? resetMs : this.defaultCooldown(status, failures);
     if (duration <= 0) return 0;
     this.states.set(key, { until: now + duration, failures, status });
     return duration;
   }
 
-  /** Success clears the state for that pair. */
+  /** Success clears the state for that pair, backoff included. */
   succeed(credId: string, model: string): void {
     if (this.states.size === 0) return;
     this.states.delete(CooldownTracker.key(credId, model));
@@ -60,16 +92,18 @@ export class CooldownTracker {
     for (const [key, s] of this.states) {
       if (s.until <= now) continue;
       const [credentialId, model] = key.split("\u0000");
+      if (this.policy.noCooling.has(credentialId)) continue;
       out.push({ credentialId, model, until: s.until, status: s.status });
     }
     return out;
   }
-}
 
-function defaultCooldown(status: number, failures: number): number {
-  if (status === 429) return Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(failures - 1, 20));
-  if (status === 401 || status === 403) return 30 * MINUTE;
-  if (status === 404) return 12 * HOUR;
-  if (status >= 500) return MINUTE;
-  return 0;
+  private defaultCooldown(status: number, failures: number): number {
+    // 1 s, 2 s, 4 s, ... for 429s in a row without a hint, at most 30 minutes.
+    if (status === 429) return Math.min(MAX_BACKOFF, SECOND * 2 ** Math.min(failures - 1, 21));
+    if (status === 401 || status === 403) return 30 * MINUTE;
+    if (status === 404) return 12 * HOUR;
+    if (status === 408 || status >= 500) return this.policy.transientMs;
+    return 0;
+  }
 }

@@ -1,3 +1,4 @@
+import type { ThinkingSupport } from "../providers/catalog.ts";
 import type { ProviderId } from "../providers/types.ts";
 
 /** A client-facing model name served by a credential, and the upstream name it maps to. */
@@ -6,6 +7,11 @@ export interface ModelMapping {
   name: string;
   /** Name sent upstream. */
   upstream: string;
+  /** From config `display-name` / `max-context-length`, shown in model lists. */
+  displayName?: string;
+  contextLength?: number;
+  /** From config `thinking`: the model's exact reasoning range (overrides the catalog). */
+  thinking?: ThinkingSupport;
 }
 
 /**
@@ -33,6 +39,8 @@ export interface Credential {
   weight: number;
   /** Explicit model list; when empty the provider's built-in catalog applies. */
   models: ModelMapping[];
-  /** Patterns (with `*` wildcards) of catalog models this key must not serve. */
+  /** Patterns (with `*` wildcards) of models this key must not serve. */
   excludedModels: string[];
+  /** `disable-cooling` for this key (its own setting, else the global one); unset = the global one. */
+  disableCooling?: boolean;
 }

@@ -1,12 +1,19 @@
 import type { Candidate } from "../routing/registry.ts";
 import type { CooldownTracker } from "./cooldown.ts";
 
-export type RoutingStrategy = "round-robin" | "fill-first";
+export type RoutingStrategy = "round-robin" | "fill-first" | "weighted-round-robin";
+
+/** Cursor keys come from client model names (`provider://anything` resolves too); keep the map bounded. */
+const MAX_CURSORS = 10_000;
 
 /**
- * Orders the candidates of one request: highest priority bucket first; within a bucket,
- * round-robin rotates a per-model cursor (weights repeat a credential in the rotation) while
- * fill-first keeps config order. Cooling candidates are left out.
+ * Orders the candidates of one request: highest priority bucket first; within the top bucket,
+ * round-robin rotates a per-model cursor, weighted-round-robin does the same with each
+ * credential taking `weight` consecutive turns, and fill-first keeps config order. Lower
+ * buckets follow in config order, as failover. Cooling candidates are left out.
+ *
+ * The cursor key is the model name without its thinking suffix, so `m(high)` and `m` rotate
+ * together.
  */
 export class Scheduler {
   strategy: RoutingStrategy;
@@ -34,23 +41,31 @@ export class Scheduler {
     const top = usable[0].cred.priority;
     let bucketEnd = 1;
     while (bucketEnd < usable.length && usable[bucketEnd].cred.priority === top) bucketEnd++;
-    const start = this.pick(key, usable, bucketEnd);
+    if (bucketEnd === 1) return usable;
+    const cursor = this.advance(key);
+    const start =
+      this.strategy === "weighted-round-robin" ? weightedSlot(usable, bucketEnd, cursor) : cursor % bucketEnd;
     if (start === 0) return usable;
     const bucket = usable.slice(0, bucketEnd);
     return [...bucket.slice(start), ...bucket.slice(0, start), ...usable.slice(bucketEnd)];
   }
 
-  /** Index within the first `n` candidates where this request starts. */
-  private pick(key: string, usable: Candidate[], n: number): number {
+  private advance(key: string): number {
     const cursor = this.cursors.get(key) ?? 0;
+    if (cursor === 0 && this.cursors.size >= MAX_CURSORS) this.cursors.clear();
     this.cursors.set(key, cursor + 1);
-    let total = 0;
-    for (let i = 0; i < n; i++) total += usable[i].cred.weight;
-    let slot = cursor % total;
-    for (let i = 0; i < n; i++) {
-      slot -= usable[i].cred.weight;
-      if (slot < 0) return i;
-    }
-    return 0;
+    return cursor;
   }
+}
+
+/** Index within the first `n` candidates whose share of the weight cycle holds `cursor`. */
+function weightedSlot(usable: Candidate[], n: number, cursor: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += usable[i].cred.weight;
+  let slot = cursor % total;
+  for (let i = 0; i < n; i++) {
+    slot -= usable[i].cred.weight;
+    if (slot < 0) return i;
+  }
+  return 0;
 }

@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher, ProxyAgent, Socks5ProxyAgent } from "undici";
+import { Agent, type Dispatcher, ProxyAgent } from "undici";
 import { ProxyError } from "../server/errors.ts";
+import { socksConnector } from "./socks-connector.ts";
 
 /**
  * Shared undici dispatchers, one per proxy URL (plus one direct). Connections are pooled and
@@ -41,8 +42,7 @@ function createProxyDispatcher(proxyUrl: string): Dispatcher {
     case "socks5:":
     case "socks5h:":
     case "socks:":
-      if (url.protocol === "socks5h:") url.protocol = "socks5:";
-      return new Socks5ProxyAgent(url.toString(), opts as any);
+      return new Agent({ ...opts, connect: socksConnector(url, TIMEOUTS.connectTimeout) });
     default:
       throw new ProxyError(500, `unsupported proxy-url scheme ${url.protocol}`, { type: "server_error" });
   }
