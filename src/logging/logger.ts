@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
+import { recordLogLine } from "../management/log-ring.ts";
 
 /**
  * The process logger. Starts on stdout at `info`; `configureLogger` re-targets it when the
@@ -42,6 +43,8 @@ function baseOptions(level: string): pino.LoggerOptions {
     base: undefined,
     redact: { paths: REDACT_PATHS, censor: "****" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every (already redacted) line also goes to the in-memory ring behind GET /v0/management/logs.
+    hooks: { streamWrite: recordLogLine },
   };
 }
 

@@ -5,12 +5,14 @@ import type { IRRequest, IRStreamEvent, SSEMessage, WireFormat } from "../protoc
 import { providers } from "../providers/index.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Candidate, Resolution } from "../routing/registry.ts";
+import { applyThinkingToBody, applyThinkingToIR } from "../routing/thinking.ts";
 import { type ErrorSurface, ProxyError } from "../server/errors.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
 import { resetHintMs } from "../upstream/reset-hint.ts";
 import { SSEParser } from "../upstream/sse-parser.ts";
 import { streamContentType, writeChunk } from "./client-writer.ts";
+import { ModelRenamer } from "./model-rename.ts";
 import { rewriteModel } from "./model-rewrite.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -34,7 +36,7 @@ export interface InboundCall {
 /** Statuses after which another credential is worth trying. */
 const RETRYABLE = new Set([401, 403, 404, 408, 429, 500, 502, 503, 504, 529]);
 /** Statuses that put the (credential, model) pair into cooldown. */
-const COOLS = new Set([401, 403, 404, 429, 500, 502, 503, 504, 529]);
+const COOLS = new Set([401, 403, 404, 408, 429, 500, 502, 503, 504, 529]);
 
 type Attempt = { done: true } | { done: false; error: ProxyError; retryable: boolean };
 const DONE: Attempt = { done: true };
@@ -110,13 +112,21 @@ class Exchange {
     return !(this.call.format === "gemini" && this.call.stream && !this.call.sse);
   }
 
-  upstreamBody(provider: Provider, upstreamModel: string): string {
+  upstreamBody(provider: Provider, cand: Candidate): string {
     const call = this.call;
+    const { upstreamModel } = cand;
+    const suffix = this.resolution.thinking;
     if (this.isPassthrough(provider)) {
-      if (call.format === "gemini") return call.text; // the model travels in the URL
-      return rewriteModel(call.text, call.body, call.model, upstreamModel);
+      // A thinking suffix rewrites the upstream's own reasoning field, so the body is re-serialised.
+      const body = suffix ? applyThinkingToBody(provider.format, call.body, suffix, cand) : call.body;
+      if (body === call.body) {
+        if (call.format === "gemini") return call.text; // the model travels in the URL
+        return rewriteModel(call.text, call.body, call.model, upstreamModel);
+      }
+      return JSON.stringify(call.format === "gemini" ? body : { ...body, model: upstreamModel });
     }
-    return JSON.stringify(codecFor(provider.format).encodeRequest(this.ir(), upstreamModel));
+    const ir = suffix ? applyThinkingToIR(this.ir(), suffix, cand, provider.format) : this.ir();
+    return JSON.stringify(codecFor(provider.format).encodeRequest(ir, upstreamModel));
   }
 }
 
@@ -130,7 +140,7 @@ async function tryCandidate(
   const { cred, upstreamModel } = cand;
   const provider = providers[cred.provider];
   const call = ex.call;
-  const body = ex.upstreamBody(provider, upstreamModel);
+  const body = ex.upstreamBody(provider, cand);
   const headers: Record<string, string> = { ...provider.headers(cred, call.stream), ...cred.headers };
   if (provider.id === "claude" && typeof call.headers["anthropic-beta"] === "string") {
     headers["anthropic-beta"] = call.headers["anthropic-beta"];
@@ -168,8 +178,8 @@ async function tryCandidate(
   }
 
   rt.cooldowns.succeed(cred.id, upstreamModel);
-  if (!call.stream) return relayJson(ex, provider, up, res);
-  return relayStream(ex, provider, up, res, signal, rt.config.streaming["keepalive-seconds"]);
+  if (!call.stream) return relayJson(ex, provider, upstreamModel, up, res, signal);
+  return relayStream(ex, provider, upstreamModel, up, res, signal, rt.config.streaming["keepalive-seconds"]);
 }
 
 type UpstreamResponse = Awaited<ReturnType<typeof request>>;
@@ -177,25 +187,34 @@ type UpstreamResponse = Awaited<ReturnType<typeof request>>;
 async function relayJson(
   ex: Exchange,
   provider: Provider,
+  upstreamModel: string,
   up: UpstreamResponse,
   res: ServerResponse,
+  signal: AbortSignal,
 ): Promise<Attempt> {
   const call = ex.call;
+  let text: string;
+  try {
+    text = await up.body.text();
+  } catch (err) {
+    if (signal.aborted) return DONE;
+    return { done: false, error: unreachable(err), retryable: true };
+  }
   if (ex.isPassthrough(provider)) {
-    const text = await up.body.text();
+    if (upstreamModel !== call.model) text = new ModelRenamer(upstreamModel, call.model).renameAll(text);
     res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
     res.end(text);
     return DONE;
   }
   let parsed: unknown;
   try {
-    parsed = await up.body.json();
+    parsed = JSON.parse(text);
   } catch (err) {
-    return {
-      done: false,
-      error: new ProxyError(502, "upstream sent a body that is not JSON", { cause: err }),
-      retryable: true,
-    };
+    const error = new ProxyError(502, "upstream sent a body that is not JSON", {
+      type: "upstream_error",
+      cause: err,
+    });
+    return { done: false, error, retryable: true };
   }
   const decoded = codecFor(provider.format).decodeResponse(parsed);
   let out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
@@ -209,6 +228,7 @@ async function relayJson(
 async function relayStream(
   ex: Exchange,
   provider: Provider,
+  upstreamModel: string,
   up: UpstreamResponse,
   res: ServerResponse,
   signal: AbortSignal,
@@ -241,11 +261,17 @@ async function relayStream(
 
   const passthrough = ex.isPassthrough(provider);
   const translate = passthrough ? undefined : new StreamTranslator(ex, provider);
+  const rename =
+    passthrough && upstreamModel !== call.model ? new ModelRenamer(upstreamModel, call.model) : undefined;
   const keepAlive = startKeepAlive(res, call, keepAliveSeconds);
   try {
     let chunk: Buffer | undefined = first.value;
+    // The first upstream chunk can hold the whole burst of events: send its first translated
+    // frame at once instead of after translating all of it, so time to first byte stays low.
+    let early: ((text: string) => void) | undefined = (text) => res.write(text);
     while (chunk !== undefined) {
-      const out = translate ? translate.push(chunk) : chunk;
+      const out = translate ? translate.push(chunk, early) : rename ? rename.push(chunk) : chunk;
+      early = undefined;
       if (out.length > 0) {
         keepAlive?.touch();
         const pending = writeChunk(res, out);
@@ -254,7 +280,7 @@ async function relayStream(
       const next = await chunks.next();
       chunk = next.done ? undefined : next.value;
     }
-    res.end(translate ? translate.end() : undefined);
+    res.end(translate ? translate.end() : rename?.end());
   } catch (err) {
     if (signal.aborted || res.destroyed) return DONE;
     const message = `upstream stream failed: ${(err as Error)?.message ?? "connection lost"}`;
@@ -311,9 +337,19 @@ class StreamTranslator {
     });
   }
 
-  push(chunk: Uint8Array): string {
+  /** Translates one chunk; `early` (if given) receives the first non-empty output right away. */
+  push(chunk: Uint8Array, early?: (text: string) => void): string {
     this.parser.push(chunk, this.messages);
-    for (const m of this.messages) this.decoder.push(m, this.events);
+    for (const m of this.messages) {
+      this.decoder.push(m, this.events);
+      if (early && this.events.length > 0) {
+        const head = this.flush();
+        if (head.length > 0) {
+          early(head);
+          early = undefined;
+        }
+      }
+    }
     this.messages.length = 0;
     return this.flush();
   }

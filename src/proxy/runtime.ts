@@ -1,5 +1,5 @@
 import type { Config } from "../config/index.ts";
-import { CooldownTracker } from "../credentials/cooldown.ts";
+import { CooldownTracker, cooldownPolicy } from "../credentials/cooldown.ts";
 import type { Credential } from "../credentials/credential.ts";
 import { credentialsFromConfig } from "../credentials/from-config.ts";
 import { type RoutingStrategy, Scheduler } from "../credentials/scheduler.ts";
@@ -43,6 +43,7 @@ export class Runtime {
   private rebuild(): void {
     const creds = [...credentialsFromConfig(this.config), ...this.extraCredentials];
     this.registry = new ModelRegistry(creds, { forceModelPrefix: this.config["force-model-prefix"] });
+    this.cooldowns.configure(cooldownPolicy(this.config, creds));
     void pruneDispatchers(new Set(creds.map((c) => c.proxyUrl).filter(Boolean)));
   }
 }
