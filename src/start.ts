@@ -28,6 +28,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   for (const w of warnings) log.warn(w);
 
   const runtime = new Runtime(config);
+  runtime.configPath = opts.configPath;
   const tls = config.tls.enable ? { cert: config.tls.cert, key: config.tls.key } : undefined;
   const server: RunningServer = await startServer(runtime, {
     host: opts.host ?? config.host,

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { createManagementApp } from "../management/index.ts";
 import { ollamaShowBody, ollamaTagsBody, ollamaVersionBody } from "../protocols/ollama/catalog.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { checkAccess } from "./access.ts";
@@ -29,6 +30,7 @@ export function createApp(rt: Runtime): Hono {
     return c.json(errorBody(e, surfaceForPath(c.req.path)) as object, 404);
   });
 
+  app.route("/v0/management", createManagementApp(rt));
   app.get("/", (c) => c.json({ name: "CLI Proxy API", version: VERSION, endpoints: ENDPOINTS }));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/keep-alive", (c) => c.json({ status: "ok" }));
