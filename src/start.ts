@@ -1,9 +1,13 @@
 import { join } from "node:path";
 import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./config/index.ts";
 import { configureLogger, log } from "./logging/logger.ts";
+import { countCredentialStates } from "./metrics/credential-states.ts";
+import { metricsFor } from "./metrics/registry.ts";
 import { Runtime } from "./proxy/runtime.ts";
+import { createRequestLogger, requestLogSettings } from "./request-log/logger.ts";
 import { type RunningServer, startServer } from "./server/http-server.ts";
 import { closeAllDispatchers } from "./upstream/dispatchers.ts";
+import { UsageRecorder, usageSettings } from "./usage/recorder.ts";
 
 export interface StartOptions {
   configPath: string;
@@ -29,6 +33,19 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
 
   const runtime = new Runtime(config);
   runtime.configPath = opts.configPath;
+  const usage = new UsageRecorder(usageSettings(config));
+  const requestLog = createRequestLogger(requestLogSettings(config));
+  const metrics = metricsFor(runtime);
+  metrics.setCredentialStateSource(() =>
+    countCredentialStates(runtime.registry.credentials, runtime.cooldowns.active()),
+  );
+  runtime.observe = { usage, metrics, requestLog };
+  const knowSecrets = () =>
+    requestLog.setKnownSecrets([
+      ...runtime.config["api-keys"],
+      ...runtime.registry.credentials.map((c) => c.apiKey),
+    ]);
+  knowSecrets();
   const tls = config.tls.enable ? { cert: config.tls.cert, key: config.tls.key } : undefined;
   const server: RunningServer = await startServer(runtime, {
     host: opts.host ?? config.host,
@@ -44,6 +61,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       for (const line of w) log.warn(line);
       runtime.apply(next);
       applyLogging(next);
+      usage.configure(usageSettings(next));
+      requestLog.configure(requestLogSettings(next));
+      knowSecrets();
       log.info(
         { credentials: runtime.registry.credentials.length, models: runtime.registry.list().length },
         "config reloaded",
@@ -66,6 +86,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await watcher.close();
       await server.close(deadlineMs);
       await closeAllDispatchers();
+      usage.close();
+      await requestLog.idle();
     },
   };
 }

@@ -74,6 +74,8 @@ const DEFAULTS: Config = {
   "logs-max-total-size-mb": 0,
   "error-logs-max-files": 10,
   "usage-statistics-enabled": false,
+  "usage-database": "",
+  "usage-retention-days": 30,
   "redis-usage-queue-retention-seconds": 60,
   "proxy-url": "",
   "force-model-prefix": false,
@@ -160,6 +162,8 @@ logging-to-file: true
 logs-max-total-size-mb: 100
 error-logs-max-files: 3
 usage-statistics-enabled: true
+usage-database: "/var/lib/cpa/usage.db"
+usage-retention-days: 7
 redis-usage-queue-retention-seconds: 120
 proxy-url: "socks5://127.0.0.1:1080"
 force-model-prefix: true
@@ -306,6 +310,8 @@ describe("config: every key", () => {
       "logs-max-total-size-mb": 100,
       "error-logs-max-files": 3,
       "usage-statistics-enabled": true,
+      "usage-database": "/var/lib/cpa/usage.db",
+      "usage-retention-days": 7,
       "redis-usage-queue-retention-seconds": 120,
       "proxy-url": "socks5://127.0.0.1:1080",
       "force-model-prefix": true,

@@ -93,6 +93,10 @@ export const configSchema = section({
   "error-logs-max-files": integerClampedBelow(0, 10).default(10),
   /** Follows the original's code (false), not its older README (true). */
   "usage-statistics-enabled": flag(false),
+  /** Addition: SQLite file of the usage store; "" = <auth-dir>/usage.db. */
+  "usage-database": textOr(""),
+  /** Addition: days of per-request usage detail kept before compaction into hourly rows; 0 = forever. */
+  "usage-retention-days": integer(0).default(30),
   "redis-usage-queue-retention-seconds": integer()
     .transform((n) => (n <= 0 ? 60 : Math.min(n, 3600)))
     .default(60),

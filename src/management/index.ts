@@ -12,6 +12,7 @@ import { registerOAuthMaps } from "./routes/oauth-maps.ts";
 import { registerProviderKeys } from "./routes/provider-keys.ts";
 import { registerSettings } from "./routes/settings.ts";
 import { registerStatus } from "./routes/status.ts";
+import { registerUsage } from "./routes/usage.ts";
 import { ensureSecretHashed } from "./secret.ts";
 
 export { appLogs, recordLogLine } from "./log-ring.ts";
@@ -59,5 +60,6 @@ export function createManagementApp(rt: Runtime): Hono {
   registerLogs(app);
   registerRequestErrorLogs(app, rt);
   registerStatus(app);
+  registerUsage(app, rt);
   return app;
 }

@@ -11,6 +11,8 @@ import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
 import { resetHintMs } from "../upstream/reset-hint.ts";
 import { SSEParser } from "../upstream/sse-parser.ts";
+import type { CallObserver } from "../usage/call-observer.ts";
+import { createUsageTap, usageFromJson } from "../usage/extract.ts";
 import { streamContentType, writeChunk } from "./client-writer.ts";
 import { ModelRenamer } from "./model-rename.ts";
 import { rewriteModel } from "./model-rewrite.ts";
@@ -30,6 +32,8 @@ export interface InboundCall {
   sse: boolean;
   /** `/v1/responses/compact`: Codex upstreams get their compact endpoint; others a plain generation. */
   compact: boolean;
+  /** Usage, metrics and request-log feed for this call (absent for count_tokens). */
+  observer?: CallObserver;
   headers: IncomingHttpHeaders;
 }
 
@@ -61,6 +65,7 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
   });
 
   const exchange = new Exchange(call, resolution);
+  exchange.debugTiming = config.debug;
   const rounds = 1 + Math.max(0, config["request-retry"]);
   const maxCreds = config["max-retry-credentials"];
   let lastError: ProxyError | undefined;
@@ -88,6 +93,8 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
 class Exchange {
   readonly call: InboundCall;
   readonly resolution: Resolution;
+  /** `debug: true` adds the x-proxy-overhead-ms header. */
+  debugTiming = false;
   private decoded: IRRequest | undefined;
 
   constructor(call: InboundCall, resolution: Resolution) {
@@ -149,7 +156,12 @@ async function tryCandidate(
   let url = provider.url(cred, upstreamModel, call.stream);
   if (call.compact && provider.id === "codex") url += "/compact"; // .../responses -> .../responses/compact
 
+  const obs = call.observer;
+  obs?.attempt({ provider: provider.id, credentialId: cred.id, credentialLabel: cred.label, upstreamModel });
+  if (obs?.log.capturing) obs.log.upstream({ credential: cred.label, url, headers, body });
+
   let up: Awaited<ReturnType<typeof request>>;
+  obs?.waitStart();
   try {
     up = await request(url, {
       method: "POST",
@@ -159,14 +171,17 @@ async function tryCandidate(
       signal,
     });
   } catch (err) {
+    obs?.waitEnd();
     if (signal.aborted) return DONE;
     rt.cooldowns.fail(cred.id, upstreamModel, 502);
     return { done: false, error: unreachable(err), retryable: true };
   }
+  obs?.waitEnd();
 
   if (up.statusCode >= 400) {
     const text = await up.body.text().catch(() => "");
     const status = up.statusCode;
+    obs?.log.upstreamError(status, text, cred.label);
     const hint = resetHintMs(up.headers, text);
     if (COOLS.has(status))
       rt.cooldowns.fail(cred.id, upstreamModel, status, status === 429 ? hint : undefined);
@@ -193,17 +208,21 @@ async function relayJson(
   signal: AbortSignal,
 ): Promise<Attempt> {
   const call = ex.call;
+  const obs = call.observer;
   let text: string;
+  obs?.waitStart();
   try {
     text = await up.body.text();
   } catch (err) {
     if (signal.aborted) return DONE;
     return { done: false, error: unreachable(err), retryable: true };
+  } finally {
+    obs?.waitEnd();
   }
   if (ex.isPassthrough(provider)) {
+    obs?.setUsage(usageFromJson(provider.format, text));
     if (upstreamModel !== call.model) text = new ModelRenamer(upstreamModel, call.model).renameAll(text);
-    res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-    res.end(text);
+    sendBody(res, text, obs, ex.debugTiming);
     return DONE;
   }
   let parsed: unknown;
@@ -217,12 +236,27 @@ async function relayJson(
     return { done: false, error, retryable: true };
   }
   const decoded = codecFor(provider.format).decodeResponse(parsed);
+  obs?.setUsage(decoded.usage);
   let out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
   // A compaction answers with the new history only.
   if (call.compact) out = { output: (out as { output?: unknown[] }).output ?? [] };
-  res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(out));
+  sendBody(res, JSON.stringify(out), obs, ex.debugTiming);
   return DONE;
+}
+
+/** A whole JSON answer; with `debug` on, the proxy's own time rides along as a header. */
+function sendBody(
+  res: ServerResponse,
+  text: string,
+  obs: CallObserver | undefined,
+  debugTiming: boolean,
+): void {
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+  if (debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
+  obs?.firstByte();
+  if (obs?.log.capturing) obs.log.responseChunk(text);
+  res.writeHead(200, headers);
+  res.end(text);
 }
 
 async function relayStream(
@@ -238,13 +272,17 @@ async function relayStream(
   const chunks = up.body[Symbol.asyncIterator]();
   // Read the first chunk before committing to the client, so a stream that dies at once can
   // still fail over to another credential.
+  const obs = call.observer;
   let first: IteratorResult<Buffer>;
+  obs?.waitStart();
   try {
     first = await chunks.next();
   } catch (err) {
+    obs?.waitEnd();
     if (signal.aborted) return DONE;
     return { done: false, error: unreachable(err), retryable: true };
   }
+  obs?.waitEnd();
   if (first.done) {
     return {
       done: false,
@@ -253,35 +291,56 @@ async function relayStream(
     };
   }
 
-  res.writeHead(200, {
+  const headers: Record<string, string> = {
     "content-type": streamContentType(call.format, call.sse),
     "cache-control": "no-cache",
     "x-accel-buffering": "no",
-  });
+  };
+  if (ex.debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
+  obs?.firstByte();
+  res.writeHead(200, headers);
 
   const passthrough = ex.isPassthrough(provider);
   const translate = passthrough ? undefined : new StreamTranslator(ex, provider);
   const rename =
     passthrough && upstreamModel !== call.model ? new ModelRenamer(upstreamModel, call.model) : undefined;
+  // Passthrough bytes are not decoded: a tap picks the usage out of them.
+  const tap = passthrough && obs ? createUsageTap(provider.format) : undefined;
+  const logging = obs?.log.capturing === true;
   const keepAlive = startKeepAlive(res, call, keepAliveSeconds);
   try {
     let chunk: Buffer | undefined = first.value;
     // The first upstream chunk can hold the whole burst of events: send its first translated
     // frame at once instead of after translating all of it, so time to first byte stays low.
-    let early: ((text: string) => void) | undefined = (text) => res.write(text);
+    let early: ((text: string) => void) | undefined = (text) => {
+      if (logging) obs!.log.responseChunk(text);
+      res.write(text);
+    };
     while (chunk !== undefined) {
+      tap?.push(chunk);
       const out = translate ? translate.push(chunk, early) : rename ? rename.push(chunk) : chunk;
       early = undefined;
       if (out.length > 0) {
         keepAlive?.touch();
+        if (logging) obs!.log.responseChunk(out);
         const pending = writeChunk(res, out);
         if (pending) await pending;
       }
-      const next = await chunks.next();
+      obs?.waitStart();
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } finally {
+        obs?.waitEnd();
+      }
       chunk = next.done ? undefined : next.value;
     }
-    res.end(translate ? translate.end() : rename?.end());
+    const tail = translate ? translate.end() : rename?.end();
+    if (logging && tail) obs!.log.responseChunk(tail);
+    if (tap) obs!.setUsage(tap.usage());
+    res.end(tail);
   } catch (err) {
+    obs?.markFailed();
     if (signal.aborted || res.destroyed) return DONE;
     const message = `upstream stream failed: ${(err as Error)?.message ?? "connection lost"}`;
     const tail = (translate ?? new StreamTranslator(ex, provider)).fail(message);
@@ -326,8 +385,10 @@ class StreamTranslator {
   private readonly encoder;
   private readonly messages: SSEMessage[] = [];
   private readonly events: IRStreamEvent[] = [];
+  private readonly observer: CallObserver | undefined;
 
   constructor(ex: Exchange, provider: Provider) {
+    this.observer = ex.call.observer;
     this.decoder = codecFor(provider.format).createStreamDecoder();
     this.encoder = codecFor(ex.call.format).createStreamEncoder({
       model: ex.call.model,
@@ -368,7 +429,10 @@ class StreamTranslator {
 
   private flush(): string {
     let out = "";
-    for (const e of this.events) out += this.encoder.encode(e);
+    for (const e of this.events) {
+      if (e.type === "usage") this.observer?.setUsage(e.usage);
+      out += this.encoder.encode(e);
+    }
     this.events.length = 0;
     return out;
   }

@@ -5,6 +5,7 @@ import { credentialsFromConfig } from "../credentials/from-config.ts";
 import { type RoutingStrategy, Scheduler } from "../credentials/scheduler.ts";
 import { ModelRegistry } from "../routing/registry.ts";
 import { pruneDispatchers } from "../upstream/dispatchers.ts";
+import type { ObservationSinks } from "../usage/call-observer.ts";
 
 /**
  * Everything a request needs that depends on the config. `apply` swaps it atomically on
@@ -18,6 +19,8 @@ export class Runtime {
   bodyLimitBytes = 0;
   /** The config.yaml this runtime was loaded from ('' when built in memory); set by startProxy. */
   configPath = "";
+  /** Where each call's usage, metrics and request log go (set up by startProxy). */
+  observe: ObservationSinks = {};
   readonly scheduler = new Scheduler();
   readonly cooldowns = new CooldownTracker();
   /** Credentials that come from outside config.yaml (OAuth files), merged into the registry. */

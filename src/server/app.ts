@@ -1,5 +1,8 @@
 import { Hono } from "hono";
+import { managementAccess } from "../management/access.ts";
 import { createManagementApp } from "../management/index.ts";
+import { metricsHandler } from "../metrics/handler.ts";
+import { metricsFor } from "../metrics/registry.ts";
 import { ollamaShowBody, ollamaTagsBody, ollamaVersionBody } from "../protocols/ollama/catalog.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { checkAccess } from "./access.ts";
@@ -33,6 +36,9 @@ export function createApp(rt: Runtime): Hono {
   app.route("/v0/management", createManagementApp(rt));
   app.get("/", (c) => c.json({ name: "CLI Proxy API", version: VERSION, endpoints: ENDPOINTS }));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // Prometheus metrics sit behind the management key (and its localhost rule and bans).
+  app.use("/metrics", managementAccess(rt, { envPassword: process.env.MANAGEMENT_PASSWORD?.trim() ?? "" }));
+  app.get("/metrics", metricsHandler(metricsFor(rt), { authorize: () => true }));
   app.get("/keep-alive", (c) => c.json({ status: "ok" }));
   // Claude Code posts telemetry here; accept and drop it.
   app.post("/api/event_logging/batch", (c) => c.json({}));

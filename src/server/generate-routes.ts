@@ -5,9 +5,10 @@ import { ollamaLoadBody } from "../protocols/ollama/catalog.ts";
 import { proxyCountTokens } from "../proxy/count-tokens.ts";
 import { type InboundCall, proxyGenerate } from "../proxy/pipeline.ts";
 import type { Runtime } from "../proxy/runtime.ts";
+import { CallObserver } from "../usage/call-observer.ts";
 import { checkAccess } from "./access.ts";
 import { parseJsonObject, readBody } from "./body.ts";
-import { type ErrorSurface, ProxyError } from "./errors.ts";
+import { type ErrorSurface, errorBody, ProxyError, toProxyError } from "./errors.ts";
 import { sendError, sendJson } from "./respond.ts";
 
 /**
@@ -70,8 +71,9 @@ export async function handleGenerate(
   query: string,
 ): Promise<void> {
   const started = performance.now();
+  let observer: CallObserver | undefined;
   try {
-    checkAccess(rt.apiKeys, req.headers, query);
+    const clientKey = checkAccess(rt.apiKeys, req.headers, query);
     const text = await readBody(req, rt.bodyLimitBytes);
     const body = parseJsonObject(text);
     const call: InboundCall = {
@@ -111,10 +113,29 @@ export async function handleGenerate(
         route.surface === "ollama" ? body.stream !== false : body.stream === true && !call.compact;
       call.sse = true;
     }
-    if (route.countTokens) await proxyCountTokens(rt, call, res);
-    else await proxyGenerate(rt, call, res);
+    if (route.countTokens) {
+      await proxyCountTokens(rt, call, res);
+    } else {
+      observer = new CallObserver(rt.observe, {
+        method: "POST",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: text,
+        format: route.format,
+        clientKey,
+        modelRequested: call.model,
+        stream: call.stream,
+      });
+      call.observer = observer;
+      await proxyGenerate(rt, call, res);
+      // Returning without a finished response means the client went away first.
+      if (res.writableEnded) observer.finish(res.statusCode);
+      else observer.finish(499, { failed: true });
+    }
   } catch (err) {
-    sendError(res, err, route.surface);
+    const e = toProxyError(err);
+    sendError(res, e, route.surface);
+    observer?.finish(e.status, { failed: true, body: JSON.stringify(errorBody(e, route.surface)) });
   }
   if (log.isDebug()) logRequest(req, res, started);
 }
