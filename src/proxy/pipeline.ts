@@ -315,6 +315,9 @@ async function relayStream(
     let early: ((text: string) => void) | undefined = (text) => {
       if (logging) obs!.log.responseChunk(text);
       res.write(text);
+      // Node corks the socket until the next tick; flush now so the client sees this frame
+      // while we translate the rest of the chunk.
+      res.socket?.uncork();
     };
     while (chunk !== undefined) {
       tap?.push(chunk);
@@ -400,17 +403,24 @@ class StreamTranslator {
 
   /** Translates one chunk; `early` (if given) receives the first non-empty output right away. */
   push(chunk: Uint8Array, early?: (text: string) => void): string {
-    this.parser.push(chunk, this.messages);
-    for (const m of this.messages) {
-      this.decoder.push(m, this.events);
-      if (early && this.events.length > 0) {
+    if (early) {
+      // One message at a time until one produces output; send that, then do the rest in bulk.
+      this.parser.push(chunk, this.messages, 1);
+      while (this.messages.length === 1) {
+        this.decoder.push(this.messages[0], this.events);
+        this.messages.length = 0;
         const head = this.flush();
         if (head.length > 0) {
           early(head);
-          early = undefined;
+          break;
         }
+        this.parser.resume(this.messages, 1);
       }
+      this.parser.resume(this.messages);
+    } else {
+      this.parser.push(chunk, this.messages);
     }
+    for (const m of this.messages) this.decoder.push(m, this.events);
     this.messages.length = 0;
     return this.flush();
   }

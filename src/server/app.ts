@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { managementAccess } from "../management/access.ts";
 import { createManagementApp } from "../management/index.ts";
+import { registerControlPanel } from "../management/panel-route.ts";
 import { metricsHandler } from "../metrics/handler.ts";
 import { metricsFor } from "../metrics/registry.ts";
 import { ollamaShowBody, ollamaTagsBody, ollamaVersionBody } from "../protocols/ollama/catalog.ts";
@@ -34,6 +35,7 @@ export function createApp(rt: Runtime): Hono {
   });
 
   app.route("/v0/management", createManagementApp(rt));
+  registerControlPanel(app, rt);
   app.get("/", (c) => c.json({ name: "CLI Proxy API", version: VERSION, endpoints: ENDPOINTS }));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Prometheus metrics sit behind the management key (and its localhost rule and bans).
