@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { watch } from "chokidar";
@@ -22,6 +23,14 @@ export interface ConfigWatcher {
 
 const DEFAULT_DEBOUNCE_MS = 150;
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+
+function readFileSafely(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
 
 function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -71,6 +80,13 @@ export function watchConfigFile(
       result = parseConfigText(text, path);
     } catch (err) {
       onInvalid(err as Error);
+      return;
+    }
+    // The file may have changed again while we read and parsed it (e.g. a management write
+    // that already applied the newer config): applying this older text would undo that.
+    if (digest(readFileSafely(file)) !== current) {
+      lastDigest = "";
+      pending = true;
       return;
     }
     try {
