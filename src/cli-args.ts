@@ -20,8 +20,8 @@ export const USAGE = `Usage: cli-proxy-api [flags]
   --config PATH          config file (default ./config.yaml; created from config.example.yaml if missing)
   --login                log in to Gemini CLI (Google OAuth)      [planned]
   --project_id ID        Google Cloud project for --login          [planned]
-  --codex-login          log in to Codex (ChatGPT OAuth)           [planned]
-  --claude-login         log in to Claude Code (Anthropic OAuth)   [planned]
+  --codex-login          log in to Codex (ChatGPT OAuth, callback port 1455)
+  --claude-login         log in to Claude Code (Anthropic OAuth, callback port 54545)
   --qwen-login           log in to Qwen Code (device flow)         [planned]
   --iflow-login          log in to iFlow                           [planned]
   --antigravity-login    log in to Antigravity                     [planned]

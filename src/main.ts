@@ -3,10 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCliArgs, USAGE } from "./cli-args.ts";
-import { ConfigError, ensureConfigFile } from "./config/index.ts";
-import { log } from "./logging/logger.ts";
 import { VERSION } from "./server/version.ts";
-import { startProxy } from "./start.ts";
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseCliArgs>;
@@ -24,21 +21,30 @@ async function main(): Promise<number> {
     process.stdout.write(`cli-proxy-api ${VERSION}\n`);
     return 0;
   }
-  if (
-    args.login ||
-    args.codexLogin ||
-    args.claudeLogin ||
-    args.qwenLogin ||
-    args.iflowLogin ||
-    args.antigravityLogin
-  ) {
+  const browserLogin = args.codexLogin ? "codex" : args.claudeLogin ? "claude" : "";
+  if (browserLogin) {
+    // Loaded on demand: a login needs neither the server nor its dependencies.
+    const { runLoginCommand } = await import("./oauth/login-command.ts");
+    return runLoginCommand(browserLogin, {
+      configPath: resolve(args.config),
+      noBrowser: args.noBrowser,
+      projectId: args.projectId,
+    });
+  }
+  if (args.login || args.qwenLogin || args.iflowLogin || args.antigravityLogin) {
     process.stderr.write(
-      "OAuth logins are not available in this version yet. Configure API keys in config.yaml instead\n" +
-        "(gemini-api-key, claude-api-key, codex-api-key, openai-compatibility).\n",
+      "This login is not available in this version yet (--codex-login and --claude-login are).\n" +
+        "Configure API keys in config.yaml instead (gemini-api-key, claude-api-key, codex-api-key,\n" +
+        "openai-compatibility).\n",
     );
     return 2;
   }
 
+  const [{ ConfigError, ensureConfigFile }, { log }, { startProxy }] = await Promise.all([
+    import("./config/index.ts"),
+    import("./logging/logger.ts"),
+    import("./start.ts"),
+  ]);
   const configPath = resolve(args.config);
   const { created } = await ensureConfigFile(configPath, examplePath());
   if (created) {

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { startAuthStore } from "./auth/index.ts";
 import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./config/index.ts";
 import { configureLogger, log } from "./logging/logger.ts";
 import { countCredentialStates } from "./metrics/credential-states.ts";
@@ -46,12 +47,20 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       ...runtime.registry.credentials.map((c) => c.apiKey),
     ]);
   knowSecrets();
+  // OAuth accounts in auth-dir: loaded before listening, then watched and refreshed.
+  const auth = await startAuthStore(runtime, { debounceMs: opts.watchDebounceMs, onApply: knowSecrets });
   const tls = config.tls.enable ? { cert: config.tls.cert, key: config.tls.key } : undefined;
-  const server: RunningServer = await startServer(runtime, {
-    host: opts.host ?? config.host,
-    port: opts.port ?? config.port,
-    tls,
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer(runtime, {
+      host: opts.host ?? config.host,
+      port: opts.port ?? config.port,
+      tls,
+    });
+  } catch (err) {
+    await auth.close();
+    throw err;
+  }
   log.info({ url: server.url, credentials: runtime.registry.credentials.length }, "CLI Proxy API listening");
   logAccessMode(runtime);
 
@@ -60,6 +69,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     ({ config: next, warnings: w }) => {
       for (const line of w) log.warn(line);
       runtime.apply(next);
+      auth.reconfigure().catch((err) => log.error({ err: (err as Error).message }, "auth-dir reload failed"));
       applyLogging(next);
       usage.configure(usageSettings(next));
       requestLog.configure(requestLogSettings(next));
@@ -84,6 +94,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     runtime,
     close: async (deadlineMs) => {
       await watcher.close();
+      await auth.close();
       await server.close(deadlineMs);
       await closeAllDispatchers();
       usage.close();

@@ -15,8 +15,9 @@ export interface ModelMapping {
 }
 
 /**
- * One upstream account: an API key from config.yaml (later also an OAuth file from auth-dir).
- * Built once per config load; never mutated on the request path.
+ * One upstream account: an API key from config.yaml, or an OAuth account file from auth-dir
+ * (`kind: "oauth"`, whose `apiKey` is the current access token). Built once per config load or
+ * file change; never mutated on the request path (a token refresh builds a new record).
  */
 export interface Credential {
   /** Stable, non-secret id: provider, entry name and a short hash of the key. */
@@ -43,4 +44,11 @@ export interface Credential {
   excludedModels: string[];
   /** `disable-cooling` for this key (its own setting, else the global one); unset = the global one. */
   disableCooling?: boolean;
+  /** Where it comes from: an API key in config.yaml (the default when unset) or an OAuth file in auth-dir. */
+  kind?: "api-key" | "oauth";
+  /**
+   * Account facts an OAuth upstream needs besides the token, e.g. `account_id` (Codex), and
+   * `auth_file`: the file in auth-dir it was read from.
+   */
+  attributes?: Readonly<Record<string, string>>;
 }

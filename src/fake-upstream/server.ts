@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { CUT_AFTER_FRAMES, planAnswer } from "./answer.ts";
 import { presentedCredential, shortCredential } from "./auth.ts";
 import { sendError, sendScenarioError } from "./errors.ts";
+import { FakeOAuth } from "./oauth.ts";
 import { dialectOfPath, type Route, route } from "./routes.ts";
 import { chooseScenario, isErrorScenario, makeCall } from "./scenarios.ts";
 import { pause, sendCutJson, sendJson, sendStream, wasCut } from "./send.ts";
@@ -38,6 +39,8 @@ export interface FakeUpstream {
   url: string;
   /** Every request received, in order (empty when recording is off). */
   requests: RecordedRequest[];
+  /** The OAuth authorization server and token endpoint (see oauth.ts): issued tokens, revocation. */
+  oauth: FakeOAuth;
   /** Forgets the recorded requests. */
   reset(): void;
   /** Closes the server and every open connection, streams included. */
@@ -89,6 +92,7 @@ function handle(
   res: ServerResponse,
   chunks: Buffer[],
   requests: RecordedRequest[] | null,
+  oauth: FakeOAuth,
 ) {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -115,9 +119,14 @@ function handle(
     });
   }
 
+  if (oauth.handle(req.method ?? "GET", path, query, req.headers, body, res)) return;
   const r = route(req.method ?? "GET", path, query, req.headers, body);
   if (!r)
     return sendError(res, dialectOfPath(path), 404, `fake upstream has no route for ${req.method} ${path}`);
+  if (oauth.isRevokedAccessToken(credential)) {
+    const dialect = r.kind === "generate" ? r.surface.dialect : r.dialect;
+    return sendError(res, dialect, 401, "The access token has expired or was revoked.");
+  }
   answer(req, res, r, body).catch((err: unknown) => {
     if (!res.headersSent) sendError(res, "openai", 500, `fake upstream failed: ${String(err)}`);
     else res.destroy();
@@ -127,10 +136,11 @@ function handle(
 export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const recorded = opts.record === false ? null : requests;
+  const oauth = new FakeOAuth();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => handle(req, res, chunks, recorded));
+    req.on("end", () => handle(req, res, chunks, recorded, oauth));
   });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +155,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   return {
     url: `http://${urlHost}:${port}`,
     requests,
+    oauth,
     reset() {
       requests.length = 0;
     },

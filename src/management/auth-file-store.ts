@@ -20,7 +20,7 @@ export interface AuthFileInfo {
   priority?: number;
   note?: string;
   disabled: boolean;
-  status: "active" | "disabled";
+  status: "active" | "disabled" | "error";
 }
 
 /** A plain file name ending in .json: no directories, no traversal, no hidden tricks. */

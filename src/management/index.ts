@@ -8,6 +8,7 @@ import { registerAuthFiles } from "./routes/auth-files.ts";
 import { registerClientKeys } from "./routes/client-keys.ts";
 import { registerConfigFile } from "./routes/config-file.ts";
 import { registerLogs, registerRequestErrorLogs } from "./routes/logs.ts";
+import { registerOAuthLogin } from "./routes/oauth-login.ts";
 import { registerOAuthMaps } from "./routes/oauth-maps.ts";
 import { registerProviderKeys } from "./routes/provider-keys.ts";
 import { registerSettings } from "./routes/settings.ts";
@@ -57,6 +58,8 @@ export function createManagementApp(rt: Runtime): Hono {
   registerProviderKeys(app, rt);
   registerOAuthMaps(app, rt);
   registerAuthFiles(app, rt);
+  // Before registerStatus: its get-auth-status placeholder knows no logins.
+  registerOAuthLogin(app, rt);
   registerLogs(app);
   registerRequestErrorLogs(app, rt);
   registerStatus(app);

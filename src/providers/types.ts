@@ -14,4 +14,22 @@ export interface Provider {
   url(cred: Credential, model: string, stream: boolean, action?: "generate" | "countTokens"): string;
   /** Authentication and protocol headers (config `headers` are added by the caller). */
   headers(cred: Credential, stream: boolean): Record<string, string>;
+  /**
+   * Last touch of the encoded upstream body for this credential, for what only some accounts
+   * require (e.g. a subscription's fixed fields). Absent or returning `body` = unchanged.
+   */
+  prepareBody?(cred: Credential, body: string, call: UpstreamCall): string;
+  /**
+   * For a non-stream call: the upstream answer text as the JSON body of `format`. Needed when
+   * the upstream only streams (the ChatGPT backend): the stream is collected into one answer.
+   * Throws a ProxyError (502) when the answer cannot be collected.
+   */
+  unaryBody?(cred: Credential, text: string): string;
+}
+
+/** What the client asked for, as far as a provider's body adjustments care. */
+export interface UpstreamCall {
+  stream: boolean;
+  /** `/responses/compact`: a unary call on the compact endpoint. */
+  compact: boolean;
 }

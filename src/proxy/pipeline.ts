@@ -1,12 +1,15 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { request } from "undici";
+import { refreshAfterUnauthorized } from "../auth/index.ts";
+import type { Credential } from "../credentials/credential.ts";
 import { codecFor } from "../protocols/index.ts";
 import type { IRRequest, IRStreamEvent, SSEMessage, WireFormat } from "../protocols/ir.ts";
+import { mergeAnthropicBeta } from "../providers/claude.ts";
 import { providers } from "../providers/index.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Candidate, Resolution } from "../routing/registry.ts";
 import { applyThinkingToBody, applyThinkingToIR } from "../routing/thinking.ts";
-import { type ErrorSurface, ProxyError } from "../server/errors.ts";
+import { type ErrorSurface, ProxyError, toProxyError } from "../server/errors.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
 import { resetHintMs } from "../upstream/reset-hint.ts";
@@ -143,14 +146,16 @@ async function tryCandidate(
   cand: Candidate,
   res: ServerResponse,
   signal: AbortSignal,
+  refreshed = false,
 ): Promise<Attempt> {
   const { cred, upstreamModel } = cand;
   const provider = providers[cred.provider];
   const call = ex.call;
-  const body = ex.upstreamBody(provider, cand);
+  let body = ex.upstreamBody(provider, cand);
+  if (provider.prepareBody) body = provider.prepareBody(cred, body, call);
   const headers: Record<string, string> = { ...provider.headers(cred, call.stream), ...cred.headers };
   if (provider.id === "claude" && typeof call.headers["anthropic-beta"] === "string") {
-    headers["anthropic-beta"] = call.headers["anthropic-beta"];
+    headers["anthropic-beta"] = mergeAnthropicBeta(headers["anthropic-beta"], call.headers["anthropic-beta"]);
   }
 
   let url = provider.url(cred, upstreamModel, call.stream);
@@ -182,6 +187,11 @@ async function tryCandidate(
     const text = await up.body.text().catch(() => "");
     const status = up.statusCode;
     obs?.log.upstreamError(status, text, cred.label);
+    // An OAuth token may have expired or been revoked early: refresh once, retry the same account.
+    if (status === 401 && !refreshed) {
+      const fresh = await refreshAfterUnauthorized(rt, cred);
+      if (fresh && !signal.aborted) return tryCandidate(rt, ex, { ...cand, cred: fresh }, res, signal, true);
+    }
     const hint = resetHintMs(up.headers, text);
     if (COOLS.has(status))
       rt.cooldowns.fail(cred.id, upstreamModel, status, status === 429 ? hint : undefined);
@@ -193,7 +203,7 @@ async function tryCandidate(
   }
 
   rt.cooldowns.succeed(cred.id, upstreamModel);
-  if (!call.stream) return relayJson(ex, provider, upstreamModel, up, res, signal);
+  if (!call.stream) return relayJson(ex, provider, cred, upstreamModel, up, res, signal);
   return relayStream(ex, provider, upstreamModel, up, res, signal, rt.config.streaming["keepalive-seconds"]);
 }
 
@@ -202,6 +212,7 @@ type UpstreamResponse = Awaited<ReturnType<typeof request>>;
 async function relayJson(
   ex: Exchange,
   provider: Provider,
+  cred: Credential,
   upstreamModel: string,
   up: UpstreamResponse,
   res: ServerResponse,
@@ -218,6 +229,13 @@ async function relayJson(
     return { done: false, error: unreachable(err), retryable: true };
   } finally {
     obs?.waitEnd();
+  }
+  if (provider.unaryBody) {
+    try {
+      text = provider.unaryBody(cred, text);
+    } catch (err) {
+      return { done: false, error: toProxyError(err), retryable: true };
+    }
   }
   if (ex.isPassthrough(provider)) {
     obs?.setUsage(usageFromJson(provider.format, text));

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { managementAccess } from "../management/access.ts";
 import { createManagementApp } from "../management/index.ts";
 import { registerControlPanel } from "../management/panel-route.ts";
+import { registerOAuthPublicCallbacks } from "../management/routes/oauth-public-callback.ts";
 import { metricsHandler } from "../metrics/handler.ts";
 import { metricsFor } from "../metrics/registry.ts";
 import { ollamaShowBody, ollamaTagsBody, ollamaVersionBody } from "../protocols/ollama/catalog.ts";
@@ -35,6 +36,7 @@ export function createApp(rt: Runtime): Hono {
   });
 
   app.route("/v0/management", createManagementApp(rt));
+  registerOAuthPublicCallbacks(app, rt);
   registerControlPanel(app, rt);
   app.get("/", (c) => c.json({ name: "CLI Proxy API", version: VERSION, endpoints: ENDPOINTS }));
   app.get("/healthz", (c) => c.json({ status: "ok" }));

@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { authFileStatuses } from "../../auth/index.ts";
 import type { Runtime } from "../../proxy/runtime.ts";
 import {
   deleteAllAuthFiles,
@@ -70,7 +71,14 @@ export function registerAuthFiles(app: Hono, rt: Runtime): void {
 
   app.get("/auth-files", async (c) => {
     const name = c.req.query("name")?.trim();
-    const files = await listAuthFiles(dir());
+    // What the file says, plus how the running store sees it (refresh errors, expiry, cooling).
+    const live = new Map(authFileStatuses(rt).map((s) => [s.name, s]));
+    const files = (await listAuthFiles(dir())).map((f) => {
+      const s = live.get(f.name);
+      if (!s) return f;
+      const { name: _n, type: _t, provider: _p, email: _e, ...state } = s;
+      return { ...f, ...state };
+    });
     return c.json({ files: name ? files.filter((f) => f.name === name) : files });
   });
 

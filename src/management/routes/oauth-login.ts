@@ -1,0 +1,77 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { allAuthKinds, authKindForLoginName } from "../../auth/registry.ts";
+import { loginSessionsFor } from "../../oauth/sessions.ts";
+import type { Runtime } from "../../proxy/runtime.ts";
+import { readJson, validate } from "../body.ts";
+
+// Logins from the web panel: `GET /{name}-auth-url` starts one (`{status, url, state}`),
+// `GET /get-auth-status?state=` reports `wait` / `ok` / `error`, and `POST /oauth-callback`
+// finishes one with what the browser came back with (the redirect URL, or code and state).
+// Shapes follow the Go original.
+
+const callbackBody = z.object(
+  {
+    provider: z.string({ error: "provider is required" }).trim().min(1, { error: "provider is required" }),
+    redirect_url: z.string().optional(),
+    code: z.string().optional(),
+    state: z.string().optional(),
+    error: z.string().optional(),
+  },
+  { error: 'expected {"provider": "...", "redirect_url": "..."} or {"provider", "code", "state"}' },
+);
+
+export function registerOAuthLogin(app: Hono, rt: Runtime): void {
+  const sessions = loginSessionsFor(rt);
+
+  for (const kind of allAuthKinds()) {
+    const login = kind.login;
+    if (!login) continue;
+    app.get(`/${login.managementName}-auth-url`, (c) => {
+      const { url, state } = sessions.begin(kind);
+      return c.json({ status: "ok", url, state });
+    });
+  }
+
+  app.get("/get-auth-status", (c) => {
+    const state = c.req.query("state")?.trim();
+    if (!state) return c.json({ status: "ok" });
+    const s = sessions.get(state);
+    if (!s) return c.json({ status: "error", error: "unknown or expired state" });
+    return c.json(s.status === "error" ? { status: "error", error: s.error } : { status: s.status });
+  });
+
+  app.post("/oauth-callback", async (c) => {
+    const body = validate(callbackBody, await readJson(c));
+    const kind = authKindForLoginName(body.provider);
+    if (!kind) return c.json({ status: "error", error: "unsupported provider" }, 400);
+    let { code, state, error } = body;
+    if (body.redirect_url?.trim()) {
+      let url: URL;
+      try {
+        url = new URL(body.redirect_url.trim());
+      } catch {
+        return c.json({ status: "error", error: "invalid redirect_url" }, 400);
+      }
+      // Claude's page may show `code#state`; a pasted URL can also carry them in the fragment.
+      const q = url.searchParams;
+      const fragment = new URLSearchParams(url.hash.slice(1));
+      code ||= q.get("code") ?? fragment.get("code") ?? undefined;
+      state ||= q.get("state") ?? fragment.get("state") ?? undefined;
+      error ||= q.get("error") ?? fragment.get("error") ?? undefined;
+    }
+    state = state?.trim();
+    if (!state) return c.json({ status: "error", error: "state is required" }, 400);
+    const session = sessions.get(state);
+    if (!session) return c.json({ status: "error", error: "unknown or expired state" }, 404);
+    if (session.kind !== kind) {
+      return c.json({ status: "error", error: `state belongs to a ${session.kind.title} login` }, 400);
+    }
+    if (!code?.trim() && !error?.trim()) {
+      return c.json({ status: "error", error: "code or error is required" }, 400);
+    }
+    const done = await sessions.finish(state, { code: code?.trim(), error: error?.trim() });
+    if (done.status === "error") return c.json({ status: "error", error: done.error }, 400);
+    return c.json({ status: "ok" });
+  });
+}
