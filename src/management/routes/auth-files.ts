@@ -75,9 +75,10 @@ export function registerAuthFiles(app: Hono, rt: Runtime): void {
     const live = new Map(authFileStatuses(rt).map((s) => [s.name, s]));
     const files = (await listAuthFiles(dir())).map((f) => {
       const s = live.get(f.name);
-      if (!s) return f;
+      // Kinds this build cannot serve yet keep the file's own view; a disabled file stays disabled.
+      if (!s?.provider) return f;
       const { name: _n, type: _t, provider: _p, email: _e, ...state } = s;
-      return { ...f, ...state };
+      return f.disabled ? { ...f, ...state, status: "disabled" } : { ...f, ...state };
     });
     return c.json({ files: name ? files.filter((f) => f.name === name) : files });
   });
