@@ -1,30 +1,13 @@
-import { ProxyError } from "../../server/errors.ts";
+import { fieldChecks } from "../field-checks.ts";
 
-/** The 400 thrown for a client body that is not a valid Responses API request. */
-export function invalidRequest(field: string, problem: string): ProxyError {
-  return new ProxyError(400, `invalid Responses request: ${field} ${problem}`, {
-    type: "invalid_request_error",
-  });
-}
-
-/** The error for an upstream body that is not a Responses API response. */
-export function invalidUpstream(problem: string): ProxyError {
-  return new ProxyError(502, `invalid Responses upstream response: ${problem}`, { type: "upstream_error" });
-}
-
-export function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A finite number, or undefined; anything else present is a client error naming `field`. */
-export function optionalNumber(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw invalidRequest(field, "must be a number");
-  return value;
-}
-
-/** A string field that must be present. */
-export function requiredString(value: unknown, field: string): string {
-  if (typeof value !== "string") throw invalidRequest(field, "must be a string");
-  return value;
-}
+// Errors and field readers for this format; shared logic lives in ../field-checks.ts.
+export { isObject } from "../field-checks.ts";
+export const {
+  invalidRequest,
+  invalidUpstream,
+  optionalNumber,
+  optionalString,
+  optionalBoolean,
+  optionalPositiveInt,
+  requiredString,
+} = fieldChecks("Responses");
