@@ -1,56 +1,83 @@
 /**
  * Same-format passthrough answers name the upstream model; clients asked for their alias and
  * some check it. This renames `"model": "<upstream>"` (and Gemini's `modelVersion`) back in the
- * bytes as they stream, without parsing: a text replace that carries over, between chunks, only
- * a tail that could be the start of a match — SSE frames end in blank lines, so in practice
- * nothing is held back and no event is delayed.
+ * bytes as they stream, without parsing or decoding: a chunk without a match goes out as the
+ * very same Buffer. Between chunks only a tail that could start a match is held back — SSE
+ * frames end in blank lines, so in practice nothing is held and no event is delayed.
  */
 export class ModelRenamer {
-  private readonly patterns: Array<[from: string, to: string]>;
-  private readonly decoder = new TextDecoder();
-  private tail = "";
+  private readonly from: Buffer[];
+  private readonly to: Buffer[];
+  private readonly textPairs: Array<[string, string]>;
+  private readonly longest: number;
+  private tail: Buffer | undefined;
 
   constructor(upstreamModel: string, clientModel: string) {
     const from = JSON.stringify(upstreamModel);
     const to = JSON.stringify(clientModel);
-    this.patterns = [];
+    this.textPairs = [];
     for (const key of ['"model"', '"modelVersion"']) {
-      this.patterns.push([`${key}:${from}`, `${key}:${to}`], [`${key}: ${from}`, `${key}: ${to}`]);
+      this.textPairs.push([`${key}:${from}`, `${key}:${to}`], [`${key}: ${from}`, `${key}: ${to}`]);
     }
+    this.from = this.textPairs.map(([f]) => Buffer.from(f));
+    this.to = this.textPairs.map(([, t]) => Buffer.from(t));
+    this.longest = Math.max(...this.from.map((b) => b.length));
   }
 
   /** A whole body at once. */
   renameAll(text: string): string {
-    for (const [from, to] of this.patterns) if (text.includes(from)) text = text.replaceAll(from, to);
+    if (!text.includes('"model')) return text;
+    for (const [from, to] of this.textPairs) if (text.includes(from)) text = text.replaceAll(from, to);
     return text;
   }
 
-  /** Renamed text for `chunk`; may hold back a few trailing characters until the next call. */
-  push(chunk: Uint8Array): string {
-    const text = this.renameAll(this.tail + this.decoder.decode(chunk, { stream: true }));
-    const keep = this.partialMatchLength(text);
-    this.tail = keep > 0 ? text.slice(text.length - keep) : "";
-    return keep > 0 ? text.slice(0, text.length - keep) : text;
+  /** Renamed bytes for `chunk` (the same Buffer when nothing matched); may hold back a short tail. */
+  push(chunk: Buffer): Buffer {
+    let buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
+    this.tail = undefined;
+    if (buf.indexOf('"model') >= 0) buf = this.replace(buf);
+    const keep = this.partialMatchLength(buf);
+    if (keep === 0) return buf;
+    this.tail = Buffer.from(buf.subarray(buf.length - keep));
+    return buf.subarray(0, buf.length - keep);
   }
 
   /** Whatever is still held back. */
-  end(): string {
-    const rest = this.tail + this.decoder.decode();
-    this.tail = "";
+  end(): Buffer | undefined {
+    const rest = this.tail;
+    this.tail = undefined;
     return rest;
   }
 
-  /** Length of the longest suffix of `text` that is a proper prefix of some pattern. */
-  private partialMatchLength(text: string): number {
-    let best = 0;
-    for (const [from] of this.patterns) {
-      for (let n = Math.min(from.length - 1, text.length); n > best; n--) {
-        if (text.endsWith(from.slice(0, n))) {
-          best = n;
-          break;
-        }
+  private replace(buf: Buffer): Buffer {
+    for (let p = 0; p < this.from.length; p++) {
+      const from = this.from[p];
+      let at = buf.indexOf(from);
+      if (at < 0) continue;
+      const parts: Buffer[] = [];
+      let start = 0;
+      while (at >= 0) {
+        parts.push(buf.subarray(start, at), this.to[p]);
+        start = at + from.length;
+        at = buf.indexOf(from, start);
+      }
+      parts.push(buf.subarray(start));
+      buf = Buffer.concat(parts);
+    }
+    return buf;
+  }
+
+  /** Length of the longest suffix of `buf` that is a proper prefix of some pattern. */
+  private partialMatchLength(buf: Buffer): number {
+    // Every pattern starts with a quote: only suffixes starting at a quote can matter.
+    const from = Math.max(0, buf.length - this.longest + 1);
+    for (let i = from; i < buf.length; i++) {
+      if (buf[i] !== 0x22) continue;
+      const n = buf.length - i;
+      for (const pattern of this.from) {
+        if (n < pattern.length && buf.compare(pattern, 0, n, i, buf.length) === 0) return n;
       }
     }
-    return best;
+    return 0;
   }
 }
