@@ -22,8 +22,8 @@ export const USAGE = `Usage: cli-proxy-api [flags]
   --project_id ID        Google Cloud project for --login          [planned]
   --codex-login          log in to Codex (ChatGPT OAuth, callback port 1455)
   --claude-login         log in to Claude Code (Anthropic OAuth, callback port 54545)
-  --qwen-login           log in to Qwen Code (device flow)         [planned]
-  --iflow-login          log in to iFlow                           [planned]
+  --qwen-login           log in to Qwen Code (device flow: approve a code in any browser)
+  --iflow-login          log in to iFlow (OAuth, callback port 11451)
   --antigravity-login    log in to Antigravity                     [planned]
   --no-browser           print login URLs instead of opening a browser
   --version              print the version

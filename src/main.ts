@@ -21,19 +21,27 @@ async function main(): Promise<number> {
     process.stdout.write(`cli-proxy-api ${VERSION}\n`);
     return 0;
   }
-  const browserLogin = args.codexLogin ? "codex" : args.claudeLogin ? "claude" : "";
-  if (browserLogin) {
+  // The account file type each login flag creates.
+  const loginFlags: Array<[boolean, string]> = [
+    [args.codexLogin, "codex"],
+    [args.claudeLogin, "claude"],
+    [args.qwenLogin, "qwen"],
+    [args.iflowLogin, "iflow"],
+  ];
+  const loginType = loginFlags.find(([on]) => on)?.[1];
+  if (loginType) {
     // Loaded on demand: a login needs neither the server nor its dependencies.
     const { runLoginCommand } = await import("./oauth/login-command.ts");
-    return runLoginCommand(browserLogin, {
+    return runLoginCommand(loginType, {
       configPath: resolve(args.config),
       noBrowser: args.noBrowser,
       projectId: args.projectId,
     });
   }
-  if (args.login || args.qwenLogin || args.iflowLogin || args.antigravityLogin) {
+  if (args.login || args.antigravityLogin) {
     process.stderr.write(
-      "This login is not available in this version yet (--codex-login and --claude-login are).\n" +
+      "This login is not available in this version yet (--codex-login, --claude-login, --qwen-login\n" +
+        "and --iflow-login are).\n" +
         "Configure API keys in config.yaml instead (gemini-api-key, claude-api-key, codex-api-key,\n" +
         "openai-compatibility).\n",
     );

@@ -25,6 +25,8 @@ export interface AuthKind {
   refresh?(content: Readonly<Record<string, unknown>>, ctx: RefreshContext): Promise<Record<string, unknown>>;
   /** Browser login (authorization code with PKCE through a local callback). */
   login?: BrowserLogin;
+  /** Device login (RFC 8628: the user approves a code on another device; we poll). */
+  deviceLogin?: DeviceLogin;
 }
 
 export interface AccountFields {
@@ -73,4 +75,30 @@ export interface NewAuthFile {
   /** File name in auth-dir (safe: no path separators). */
   fileName: string;
   content: Record<string, unknown>;
+}
+
+/**
+ * A device authorization grant (RFC 8628): no local callback; the user opens the verification
+ * URL (anywhere) and approves the code while we poll the token endpoint.
+ */
+export interface DeviceLogin {
+  /** Management route name: `GET /v0/management/{name}-auth-url`. */
+  managementName: string;
+  /** The device authorization endpoint (RFC 8628 §3.1). */
+  deviceAuthorizationUrl(): string;
+  /** The token endpoint polled with the device code. */
+  tokenUrl(): string;
+  clientId: string;
+  scope: string;
+  /** Send a PKCE S256 challenge with the device request and its verifier with every poll. */
+  pkce: boolean;
+  /** Extra headers for the device and token requests (e.g. a request id). */
+  headers?(): Record<string, string>;
+  /**
+   * When the token answer does not name the account: the question the login command asks
+   * (only on a terminal) for an email or alias to name the file by.
+   */
+  accountPrompt?: string;
+  /** The new account file for a successful token answer; `account` is the prompt's answer, if any. */
+  toFile(tokens: Record<string, unknown>, account?: string): NewAuthFile;
 }

@@ -1,12 +1,14 @@
 import type { AuthKind } from "./auth-kind.ts";
 import { claudeAuthKind } from "./claude/index.ts";
 import { codexAuthKind } from "./codex/index.ts";
+import { iflowAuthKind } from "./iflow/index.ts";
+import { qwenAuthKind } from "./qwen/index.ts";
 
 /**
  * Every kind of account file the proxy understands, by its `type` value. Adding a kind is
  * one folder implementing AuthKind plus one line here.
  */
-const KINDS: readonly AuthKind[] = [codexAuthKind, claudeAuthKind];
+const KINDS: readonly AuthKind[] = [codexAuthKind, claudeAuthKind, qwenAuthKind, iflowAuthKind];
 
 const byType = new Map(KINDS.map((k) => [k.type, k]));
 

@@ -11,14 +11,18 @@
  *
  * The token answer has the provider's shape: Codex (OpenAI) adds an `id_token` JWT carrying
  * email and ChatGPT account id; Claude (Anthropic) adds `account` and `organization`.
+ * Qwen's device flow and iFlow's servers have their own shapes: `qwen` (oauth-qwen.ts) and
+ * `iflow` (oauth-iflow.ts) share this object's issued tokens, token lifetime and revocations.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { FakeIflowAuth } from "./oauth-iflow.ts";
+import { FakeQwenAuth } from "./oauth-qwen.ts";
 import { sendJson } from "./send.ts";
 
 export interface IssuedTokens {
   provider: string;
-  grant: "authorization_code" | "refresh_token";
+  grant: "authorization_code" | "refresh_token" | "device_code";
   access_token: string;
   refresh_token: string;
   email: string;
@@ -47,6 +51,10 @@ export class FakeOAuth {
   expiresIn = 3600;
   /** Every token pair issued, oldest first. */
   readonly issued: IssuedTokens[] = [];
+  /** Qwen's device authorization server. */
+  readonly qwen = new FakeQwenAuth(this);
+  /** iFlow's login, token, user-info and API-key servers. */
+  readonly iflow = new FakeIflowAuth(this);
   private readonly codes = new Map<string, PendingCode>();
   private readonly identities = new Map<string, Identity>();
   private readonly revokedAccess = new Set<string>();
@@ -67,6 +75,10 @@ export class FakeOAuth {
     return token !== undefined && this.revokedAccess.has(token);
   }
 
+  isRevokedRefreshToken(token: string): boolean {
+    return this.revokedRefresh.has(token);
+  }
+
   /** Serves an OAuth route; false when `path` is not one. */
   handle(
     method: string,
@@ -76,6 +88,8 @@ export class FakeOAuth {
     body: unknown,
     res: ServerResponse,
   ): boolean {
+    if (this.qwen.handle(method, path, query, headers, body, res)) return true;
+    if (this.iflow.handle(method, path, query, headers, body, res)) return true;
     const authorize = method === "GET" ? AUTHORIZE.exec(path) : null;
     if (authorize) {
       this.authorize(authorize[1], query, headers, res);

@@ -2,8 +2,10 @@ import { existsSync } from "node:fs";
 import { authKindFor } from "../auth/registry.ts";
 import { type Config, ConfigError, loadConfigFile, parseConfigText } from "../config/index.ts";
 import { closeAllDispatchers } from "../upstream/dispatchers.ts";
+import { runDeviceLogin } from "./device-login-runner.ts";
 import { LoginError } from "./errors.ts";
 import { runBrowserLogin } from "./login-runner.ts";
+import { terminalPrompt } from "./terminal-prompt.ts";
 
 export interface LoginCommandOptions {
   configPath: string;
@@ -18,7 +20,7 @@ export interface LoginCommandOptions {
  */
 export async function runLoginCommand(type: string, opts: LoginCommandOptions): Promise<number> {
   const kind = authKindFor(type);
-  if (!kind?.login) {
+  if (!kind?.login && !kind?.deviceLogin) {
     process.stderr.write(`Login for "${type}" is not available in this version yet.\n`);
     return 2;
   }
@@ -33,13 +35,15 @@ export async function runLoginCommand(type: string, opts: LoginCommandOptions): 
     return 1;
   }
   try {
-    await runBrowserLogin(kind, {
+    const run = {
       authDir: config["auth-dir"],
       proxyUrl: config["proxy-url"] ?? "",
       noBrowser: opts.noBrowser,
       projectId: opts.projectId,
-      print: (line) => process.stdout.write(`${line}\n`),
-    });
+      print: (line: string) => process.stdout.write(`${line}\n`),
+    };
+    if (kind.deviceLogin) await runDeviceLogin(kind, { ...run, prompt: terminalPrompt() });
+    else await runBrowserLogin(kind, run);
     return 0;
   } catch (err) {
     if (!(err instanceof LoginError)) throw err;

@@ -1,4 +1,4 @@
-import type { AuthKind } from "../auth/auth-kind.ts";
+import type { AuthKind, NewAuthFile } from "../auth/auth-kind.ts";
 import { callbackPort } from "../auth/endpoints.ts";
 import { saveNewAuthFile } from "../auth/write-back.ts";
 import { log } from "../logging/logger.ts";
@@ -61,6 +61,27 @@ export class LoginSessions {
     return { url: login.authorizeUrl({ redirectUri, state, codeChallenge: pkce.challenge }), state };
   }
 
+  /**
+   * Follows a login that finishes on its own (a device flow polling in the background): `wait`
+   * until `outcome` settles, then `ok` with the file saved in auth-dir, or `error`. Returns the
+   * state to poll with.
+   */
+  track(kind: AuthKind, outcome: Promise<NewAuthFile>): string {
+    this.prune();
+    const state = createState();
+    const s: PrivateSession = {
+      state,
+      kind,
+      status: "wait",
+      verifier: "",
+      redirectUri: "",
+      expiresAt: Date.now() + SESSION_TTL_MS,
+    };
+    this.sessions.set(state, s);
+    s.finishing = this.save(s, outcome);
+    return state;
+  }
+
   get(state: string): LoginSession | undefined {
     this.prune();
     return this.sessions.get(state);
@@ -79,30 +100,30 @@ export class LoginSessions {
   }
 
   private async exchange(s: PrivateSession, back: { code?: string; error?: string }): Promise<LoginSession> {
-    const settle = (status: SessionStatus, error?: string) => {
-      s.status = status;
-      s.error = error;
-      s.expiresAt = Date.now() + SESSION_TTL_MS;
-      return s;
-    };
-    if (back.error) return settle("error", `the authorization was denied: ${back.error}`);
-    if (!back.code) return settle("error", "the callback carried no authorization code");
+    if (back.error) return settle(s, "error", `the authorization was denied: ${back.error}`);
+    if (!back.code) return settle(s, "error", "the callback carried no authorization code");
+    const file = s.kind.login!.exchange({
+      code: back.code,
+      state: s.state,
+      codeVerifier: s.verifier,
+      redirectUri: s.redirectUri,
+      proxyUrl: this.rt.config["proxy-url"] ?? "",
+    });
+    return this.save(s, file);
+  }
+
+  /** Saves the login's file in auth-dir and settles the session with the outcome. */
+  private async save(s: PrivateSession, outcome: Promise<NewAuthFile>): Promise<LoginSession> {
     try {
-      const file = await s.kind.login!.exchange({
-        code: back.code,
-        state: s.state,
-        codeVerifier: s.verifier,
-        redirectUri: s.redirectUri,
-        proxyUrl: this.rt.config["proxy-url"] ?? "",
-      });
+      const file = await outcome;
       await saveNewAuthFile(this.rt.config["auth-dir"], file);
       s.fileName = file.fileName;
       log.info({ file: file.fileName, type: s.kind.type }, "login finished; account saved");
-      return settle("ok");
+      return settle(s, "ok");
     } catch (err) {
       const message = (err as Error)?.message ?? String(err);
       log.warn({ type: s.kind.type, reason: message }, "login failed");
-      return settle("error", `could not finish the login: ${message}`);
+      return settle(s, "error", `could not finish the login: ${message}`);
     }
   }
 
@@ -110,6 +131,13 @@ export class LoginSessions {
     const now = Date.now();
     for (const [state, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(state);
   }
+}
+
+function settle(s: PrivateSession, status: SessionStatus, error?: string): LoginSession {
+  s.status = status;
+  s.error = error;
+  s.expiresAt = Date.now() + SESSION_TTL_MS;
+  return s;
 }
 
 const byRuntime = new WeakMap<Runtime, LoginSessions>();

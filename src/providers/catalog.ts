@@ -87,6 +87,32 @@ export const catalogs: Partial<Record<ProviderId, CatalogModel[]>> = {
     m("gpt-5-codex", "GPT-5 Codex", 400_000, 128_000, CODEX),
     m("gpt-5-mini", "GPT-5 mini", 400_000, 128_000, GPT_5),
   ],
+  // Qwen Code accounts (portal.qwen.ai); `vision-model` is Qwen Code's name for its VL model.
+  qwen: [
+    m("qwen3-coder-plus", "Qwen3 Coder Plus", 1_048_576, 65_536),
+    m("qwen3-coder-flash", "Qwen3 Coder Flash", 1_048_576, 65_536),
+    m("qwen3-max", "Qwen3 Max", 262_144, 65_536),
+    m("qwen3-vl-plus", "Qwen3 VL Plus", 262_144, 32_768),
+    m("vision-model", "Qwen3 Vision Model", 32_768, 2_048),
+  ],
+  // iFlow accounts (apis.iflow.cn).
+  iflow: [
+    m("tstars2.0", "TStars-2.0", 128_000, 64_000),
+    m("qwen3-coder-plus", "Qwen3-Coder-Plus", 1_048_576, 65_536),
+    m("qwen3-max", "Qwen3-Max", 262_144, 65_536),
+    m("qwen3-vl-plus", "Qwen3-VL-Plus", 262_144, 32_768),
+    m("qwen3-max-preview", "Qwen3-Max-Preview", 262_144, 65_536),
+    m("qwen3-32b", "Qwen3-32B", 131_072, 32_768),
+    m("qwen3-235b-a22b-instruct", "Qwen3-235B-A22B-Instruct", 262_144, 65_536),
+    m("qwen3-235b", "Qwen3-235B-A22B", 131_072, 32_768),
+    m("kimi-k2", "Kimi-K2", 131_072, 64_000),
+    m("kimi-k2-0905", "Kimi-K2-Instruct-0905", 262_144, 64_000),
+    m("glm-4.6", "GLM-4.6", 200_000, 128_000),
+    m("deepseek-v3.2", "DeepSeek-V3.2", 128_000, 64_000),
+    m("deepseek-v3.1", "DeepSeek-V3.1", 128_000, 64_000),
+    m("deepseek-v3", "DeepSeek-V3", 128_000, 32_768),
+    m("deepseek-r1", "DeepSeek-R1", 128_000, 32_768),
+  ],
 };
 
 /** A catalog entry by upstream model id: the given provider's catalog first, then any. */

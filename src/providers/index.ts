@@ -1,7 +1,9 @@
 import { claudeProvider } from "./claude.ts";
 import { codexProvider } from "./codex.ts";
 import { geminiProvider } from "./gemini.ts";
+import { iflowProvider } from "./iflow.ts";
 import { openaiCompatibilityProvider } from "./openai-compatibility.ts";
+import { qwenProvider } from "./qwen.ts";
 import type { Provider, ProviderId } from "./types.ts";
 
 export type { Provider, ProviderId } from "./types.ts";
@@ -11,4 +13,6 @@ export const providers: Record<ProviderId, Provider> = {
   claude: claudeProvider,
   gemini: geminiProvider,
   codex: codexProvider,
+  qwen: qwenProvider,
+  iflow: iflowProvider,
 };

@@ -2,7 +2,7 @@ import type { Credential } from "../credentials/credential.ts";
 import type { WireFormat } from "../protocols/ir.ts";
 
 /** Upstream kinds the proxy can call. The names match the Go original's provider keys. */
-export type ProviderId = "openai-compatibility" | "claude" | "gemini" | "codex";
+export type ProviderId = "openai-compatibility" | "claude" | "gemini" | "codex" | "qwen" | "iflow";
 
 /** How to reach one upstream: where, in which wire format, with which credentials. */
 export interface Provider {

@@ -1,6 +1,13 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { allAuthKinds, authKindForLoginName } from "../../auth/registry.ts";
+import { log } from "../../logging/logger.ts";
+import {
+  type DeviceAuthorization,
+  pollDeviceToken,
+  startDeviceAuthorization,
+  verificationUrl,
+} from "../../oauth/device-flow.ts";
 import { loginSessionsFor } from "../../oauth/sessions.ts";
 import type { Runtime } from "../../proxy/runtime.ts";
 import { readJson, validate } from "../body.ts";
@@ -30,6 +37,35 @@ export function registerOAuthLogin(app: Hono, rt: Runtime): void {
     app.get(`/${login.managementName}-auth-url`, (c) => {
       const { url, state } = sessions.begin(kind);
       return c.json({ status: "ok", url, state });
+    });
+  }
+
+  // Device logins (Qwen): the URL to open carries the user code; the proxy polls the token
+  // endpoint in the background and get-auth-status follows it.
+  for (const kind of allAuthKinds()) {
+    const device = kind.deviceLogin;
+    if (!device) continue;
+    app.get(`/${device.managementName}-auth-url`, async (c) => {
+      const proxyUrl = rt.config["proxy-url"] ?? "";
+      let auth: DeviceAuthorization;
+      try {
+        auth = await startDeviceAuthorization(device, proxyUrl);
+      } catch (err) {
+        log.warn({ type: kind.type, reason: (err as Error).message }, "device login could not start");
+        return c.json({ status: "error", error: "failed to generate authorization url" }, 500);
+      }
+      const file = pollDeviceToken(device, auth, { proxyUrl, keepAlive: false }).then((tokens) =>
+        device.toFile(tokens),
+      );
+      const state = sessions.track(kind, file);
+      return c.json({
+        status: "ok",
+        url: verificationUrl(auth),
+        state,
+        flow: "device",
+        user_code: auth.userCode,
+        expires_in: Math.round((auth.expiresAt - Date.now()) / 1000),
+      });
     });
   }
 
