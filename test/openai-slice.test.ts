@@ -157,7 +157,7 @@ describe("stream keep-alive", () => {
     base-url: "${url}/v1"
     headers:
       x-fake-events: "1"
-      x-fake-interval-ms: "1100"
+      x-fake-interval-ms: "1500"
     api-key-entries:
       - api-key: "k"
 `,

@@ -388,7 +388,8 @@ function startKeepAlive(res: ServerResponse, call: InboundCall, seconds: number)
         res.write(": keep-alive\n\n");
       }
     },
-    Math.min(ms, 500),
+    // A quarter of the interval: a comment goes out at most a quarter late.
+    Math.min(1000, ms / 4),
   );
   timer.unref();
   return {

@@ -118,11 +118,20 @@ export function setupOAuth() {
       try {
         const answer = await api("GET", `${provider.id}-auth-url`, { query: { is_webui: "true" } });
         if (!answer?.url || !answer?.state) throw new Error("the server did not return a sign-in URL");
-        fill(
-          pending,
-          signInLink(provider, answer.url),
-          pasteForm(provider, status, () => running.has(provider.id)),
-        );
+        if (answer.flow === "device") {
+          // Device flow (Qwen): the user enters a code on the provider's page; nothing to paste back.
+          fill(
+            pending,
+            signInLink(provider, answer.url),
+            h("p", {}, "Code to enter: ", h("strong", { class: "user-code", text: answer.user_code ?? "" })),
+          );
+        } else {
+          fill(
+            pending,
+            signInLink(provider, answer.url),
+            pasteForm(provider, status, () => running.has(provider.id)),
+          );
+        }
         say(status, "Waiting for you to finish signing in…");
         cancel.hidden = false;
         running.set(provider.id, 0);
