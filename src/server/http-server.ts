@@ -12,6 +12,7 @@ import type { Runtime } from "../proxy/runtime.ts";
 import { createApp } from "./app.ts";
 import { applyCors } from "./cors.ts";
 import { handleGenerate, matchGenerateRoute } from "./generate-routes.ts";
+import { attachResponsesWebSocket } from "./responses-ws.ts";
 
 export interface ListenOptions {
   /** '' = all interfaces, IPv4 and IPv6. */
@@ -58,6 +59,8 @@ export async function startServer(rt: Runtime, opts: ListenOptions): Promise<Run
   // Long generations: never let Node's request timeout cut a slow upstream.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  // GET /v1/responses with Upgrade: websocket (Responses WebSocket mode).
+  const responsesWs = attachResponsesWebSocket(server, rt);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -75,7 +78,9 @@ export async function startServer(rt: Runtime, opts: ListenOptions): Promise<Run
     server,
     url,
     port: addr.port,
-    close: (deadlineMs = 10_000) => closeGracefully(server, deadlineMs),
+    // Upgraded sockets are not the HTTP server's to close: end them alongside it.
+    close: (deadlineMs = 10_000) =>
+      Promise.all([responsesWs.close(deadlineMs), closeGracefully(server, deadlineMs)]).then(() => {}),
   };
 }
 
