@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ModelRenamer } from "../src/proxy/model-rename.ts";
+import { ModelRenamer, renameModelInBody } from "../src/proxy/model-rename.ts";
 
 const STREAM =
   'data: {"id":"1","model":"up-model","choices":[]}\n\n' +
@@ -35,8 +35,10 @@ describe("ModelRenamer", () => {
   });
 
   it("renames a whole JSON body", () => {
-    const r = new ModelRenamer("up-model", "alias");
-    assert.equal(r.renameAll('{"model":"up-model","n":1}'), '{"model":"alias","n":1}');
-    assert.equal(r.renameAll('{"n":1}'), '{"n":1}');
+    assert.equal(
+      renameModelInBody('{"model":"up-model","n":1}', "up-model", "alias"),
+      '{"model":"alias","n":1}',
+    );
+    assert.equal(renameModelInBody('{"n":1}', "up-model", "alias"), '{"n":1}');
   });
 });

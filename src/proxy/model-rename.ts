@@ -8,27 +8,14 @@
 export class ModelRenamer {
   private readonly from: Buffer[];
   private readonly to: Buffer[];
-  private readonly textPairs: Array<[string, string]>;
   private readonly longest: number;
   private tail: Buffer | undefined;
 
   constructor(upstreamModel: string, clientModel: string) {
-    const from = JSON.stringify(upstreamModel);
-    const to = JSON.stringify(clientModel);
-    this.textPairs = [];
-    for (const key of ['"model"', '"modelVersion"']) {
-      this.textPairs.push([`${key}:${from}`, `${key}:${to}`], [`${key}: ${from}`, `${key}: ${to}`]);
-    }
-    this.from = this.textPairs.map(([f]) => Buffer.from(f));
-    this.to = this.textPairs.map(([, t]) => Buffer.from(t));
+    const pairs = modelPairs(upstreamModel, clientModel);
+    this.from = pairs.map(([f]) => Buffer.from(f));
+    this.to = pairs.map(([, t]) => Buffer.from(t));
     this.longest = Math.max(...this.from.map((b) => b.length));
-  }
-
-  /** A whole body at once. */
-  renameAll(text: string): string {
-    if (!text.includes('"model')) return text;
-    for (const [from, to] of this.textPairs) if (text.includes(from)) text = text.replaceAll(from, to);
-    return text;
   }
 
   /** Renamed bytes for `chunk` (the same Buffer when nothing matched); may hold back a short tail. */
@@ -80,4 +67,26 @@ export class ModelRenamer {
     }
     return 0;
   }
+}
+
+/** The `"model":"<from>"` spellings to replace, each with its replacement. */
+function modelPairs(upstreamModel: string, clientModel: string): Array<[string, string]> {
+  const from = JSON.stringify(upstreamModel);
+  const to = JSON.stringify(clientModel);
+  const pairs: Array<[string, string]> = [];
+  for (const key of ['"model"', '"modelVersion"']) {
+    pairs.push([`${key}:${from}`, `${key}:${to}`], [`${key}: ${from}`, `${key}: ${to}`]);
+  }
+  return pairs;
+}
+
+function renameModelInText(text: string, pairs: Array<[string, string]>): string {
+  if (!text.includes('"model')) return text;
+  for (const [from, to] of pairs) if (text.includes(from)) text = text.replaceAll(from, to);
+  return text;
+}
+
+/** A whole JSON body with the upstream model renamed (no stream state, no buffers). */
+export function renameModelInBody(text: string, upstreamModel: string, clientModel: string): string {
+  return renameModelInText(text, modelPairs(upstreamModel, clientModel));
 }

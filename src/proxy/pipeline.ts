@@ -17,7 +17,7 @@ import { SSEParser } from "../upstream/sse-parser.ts";
 import type { CallObserver } from "../usage/call-observer.ts";
 import { createUsageTap, usageFromJson } from "../usage/extract.ts";
 import { streamContentType, writeChunk } from "./client-writer.ts";
-import { ModelRenamer } from "./model-rename.ts";
+import { ModelRenamer, renameModelInBody } from "./model-rename.ts";
 import { rewriteModel } from "./model-rewrite.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -239,7 +239,7 @@ async function relayJson(
   }
   if (ex.isPassthrough(provider)) {
     obs?.setUsage(usageFromJson(provider.format, text));
-    if (upstreamModel !== call.model) text = new ModelRenamer(upstreamModel, call.model).renameAll(text);
+    if (upstreamModel !== call.model) text = renameModelInBody(text, upstreamModel, call.model);
     sendBody(res, text, obs, ex.debugTiming);
     return DONE;
   }
