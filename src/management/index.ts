@@ -4,6 +4,7 @@ import { log } from "../logging/logger.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { managementAccess } from "./access.ts";
 import { respondToError } from "./errors.ts";
+import { registerApiCall } from "./routes/api-call.ts";
 import { registerAuthFiles } from "./routes/auth-files.ts";
 import { registerClientKeys } from "./routes/client-keys.ts";
 import { registerConfigFile } from "./routes/config-file.ts";
@@ -64,5 +65,6 @@ export function createManagementApp(rt: Runtime): Hono {
   registerRequestErrorLogs(app, rt);
   registerStatus(app);
   registerUsage(app, rt);
+  registerApiCall(app, rt);
   return app;
 }
