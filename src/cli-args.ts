@@ -18,13 +18,13 @@ export interface CliArgs {
 export const USAGE = `Usage: cli-proxy-api [flags]
 
   --config PATH          config file (default ./config.yaml; created from config.example.yaml if missing)
-  --login                log in to Gemini CLI (Google OAuth)      [planned]
-  --project_id ID        Google Cloud project for --login          [planned]
+  --login                log in to Gemini CLI (Google OAuth, callback port 8085)
+  --project_id ID        Google Cloud project for --login (default: discover or onboard one)
   --codex-login          log in to Codex (ChatGPT OAuth, callback port 1455)
   --claude-login         log in to Claude Code (Anthropic OAuth, callback port 54545)
   --qwen-login           log in to Qwen Code (device flow: approve a code in any browser)
   --iflow-login          log in to iFlow (OAuth, callback port 11451)
-  --antigravity-login    log in to Antigravity                     [planned]
+  --antigravity-login    log in to Antigravity (Google OAuth, callback port 51121)
   --no-browser           print login URLs instead of opening a browser
   --version              print the version
   -h, --help             this help

@@ -23,10 +23,12 @@ async function main(): Promise<number> {
   }
   // The account file type each login flag creates.
   const loginFlags: Array<[boolean, string]> = [
+    [args.login, "gemini"],
     [args.codexLogin, "codex"],
     [args.claudeLogin, "claude"],
     [args.qwenLogin, "qwen"],
     [args.iflowLogin, "iflow"],
+    [args.antigravityLogin, "antigravity"],
   ];
   const loginType = loginFlags.find(([on]) => on)?.[1];
   if (loginType) {
@@ -37,15 +39,6 @@ async function main(): Promise<number> {
       noBrowser: args.noBrowser,
       projectId: args.projectId,
     });
-  }
-  if (args.login || args.antigravityLogin) {
-    process.stderr.write(
-      "This login is not available in this version yet (--codex-login, --claude-login, --qwen-login\n" +
-        "and --iflow-login are).\n" +
-        "Configure API keys in config.yaml instead (gemini-api-key, claude-api-key, codex-api-key,\n" +
-        "openai-compatibility).\n",
-    );
-    return 2;
   }
 
   const [{ ConfigError, ensureConfigFile }, { log }, { startProxy }] = await Promise.all([

@@ -1,6 +1,8 @@
+import { antigravityAuthKind } from "./antigravity/index.ts";
 import type { AuthKind } from "./auth-kind.ts";
 import { claudeAuthKind } from "./claude/index.ts";
 import { codexAuthKind } from "./codex/index.ts";
+import { geminiCliAuthKind } from "./gemini-cli/index.ts";
 import { iflowAuthKind } from "./iflow/index.ts";
 import { qwenAuthKind } from "./qwen/index.ts";
 
@@ -8,7 +10,14 @@ import { qwenAuthKind } from "./qwen/index.ts";
  * Every kind of account file the proxy understands, by its `type` value. Adding a kind is
  * one folder implementing AuthKind plus one line here.
  */
-const KINDS: readonly AuthKind[] = [codexAuthKind, claudeAuthKind, qwenAuthKind, iflowAuthKind];
+const KINDS: readonly AuthKind[] = [
+  codexAuthKind,
+  claudeAuthKind,
+  qwenAuthKind,
+  iflowAuthKind,
+  geminiCliAuthKind,
+  antigravityAuthKind,
+];
 
 const byType = new Map(KINDS.map((k) => [k.type, k]));
 

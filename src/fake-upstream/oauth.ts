@@ -16,6 +16,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { FakeGoogleAuth } from "./oauth-google.ts";
 import { FakeIflowAuth } from "./oauth-iflow.ts";
 import { FakeQwenAuth } from "./oauth-qwen.ts";
 import { sendJson } from "./send.ts";
@@ -55,6 +56,8 @@ export class FakeOAuth {
   readonly qwen = new FakeQwenAuth(this);
   /** iFlow's login, token, user-info and API-key servers. */
   readonly iflow = new FakeIflowAuth(this);
+  /** Google sign-in (Gemini CLI, Antigravity) and scripted Code Assist account setup. */
+  readonly google = new FakeGoogleAuth(this);
   private readonly codes = new Map<string, PendingCode>();
   private readonly identities = new Map<string, Identity>();
   private readonly revokedAccess = new Set<string>();
@@ -90,6 +93,7 @@ export class FakeOAuth {
   ): boolean {
     if (this.qwen.handle(method, path, query, headers, body, res)) return true;
     if (this.iflow.handle(method, path, query, headers, body, res)) return true;
+    if (this.google.handle(method, path, query, headers, body, res)) return true;
     const authorize = method === "GET" ? AUTHORIZE.exec(path) : null;
     if (authorize) {
       this.authorize(authorize[1], query, headers, res);

@@ -45,6 +45,9 @@ const GEMINI_PRO: ThinkingSupport = { min: 128, max: 32768, dynamicAllowed: true
 const GEMINI_FLASH: ThinkingSupport = { min: 1, max: 24576, zeroAllowed: true, dynamicAllowed: true };
 const GEMINI_FLASH_LITE: ThinkingSupport = { min: 512, max: 24576, zeroAllowed: true, dynamicAllowed: true };
 const GEMINI_3_PRO: ThinkingSupport = { ...GEMINI_PRO, levels: ["low", "high"] };
+const GEMINI_3_FLASH: ThinkingSupport = { ...GEMINI_FLASH, levels: ["minimal", "low", "medium", "high"] };
+// Claude thinking through a Gemini-format upstream (Antigravity): a budget, never off.
+const CLAUDE_VIA_GEMINI: ThinkingSupport = { min: 1024, max: 200_000, dynamicAllowed: true };
 const GPT_5: ThinkingSupport = { levels: ["minimal", "low", "medium", "high"] };
 const GPT_5_1: ThinkingSupport = { levels: ["none", "low", "medium", "high"] };
 const CODEX: ThinkingSupport = { levels: ["low", "medium", "high"] };
@@ -112,6 +115,39 @@ export const catalogs: Partial<Record<ProviderId, CatalogModel[]>> = {
     m("deepseek-v3.1", "DeepSeek-V3.1", 128_000, 64_000),
     m("deepseek-v3", "DeepSeek-V3", 128_000, 32_768),
     m("deepseek-r1", "DeepSeek-R1", 128_000, 32_768),
+  ],
+  // Gemini CLI accounts (Code Assist).
+  "gemini-cli": [
+    m("gemini-2.5-pro", "Gemini 2.5 Pro", 1_048_576, 65_536, GEMINI_PRO),
+    m("gemini-2.5-flash", "Gemini 2.5 Flash", 1_048_576, 65_536, GEMINI_FLASH),
+    m("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", 1_048_576, 65_536, GEMINI_FLASH_LITE),
+    m("gemini-3-pro-preview", "Gemini 3 Pro Preview", 1_048_576, 65_536, GEMINI_3_PRO),
+    m("gemini-3-flash-preview", "Gemini 3 Flash Preview", 1_048_576, 65_536, GEMINI_3_FLASH),
+  ],
+  // Antigravity accounts, under the names the original serves them by (the provider maps
+  // them to Antigravity's internal names); Claude models run there too.
+  antigravity: [
+    m("gemini-2.5-flash", "Gemini 2.5 Flash", 1_048_576, 65_536, GEMINI_FLASH),
+    m("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", 1_048_576, 65_536, GEMINI_FLASH_LITE),
+    m("gemini-3-pro-preview", "Gemini 3 Pro Preview", 1_048_576, 65_536, GEMINI_3_PRO),
+    m("gemini-3-pro-image-preview", "Gemini 3 Pro Image Preview", 65_536, 32_768, GEMINI_3_PRO),
+    m("gemini-3-flash-preview", "Gemini 3 Flash Preview", 1_048_576, 65_536, GEMINI_3_FLASH),
+    m("gemini-2.5-computer-use-preview-10-2025", "Gemini 2.5 Computer Use Preview", 128_000, 64_000),
+    m("gemini-claude-sonnet-4-5", "Claude Sonnet 4.5 (Antigravity)", 200_000, 64_000),
+    m(
+      "gemini-claude-sonnet-4-5-thinking",
+      "Claude Sonnet 4.5 Thinking (Antigravity)",
+      200_000,
+      64_000,
+      CLAUDE_VIA_GEMINI,
+    ),
+    m(
+      "gemini-claude-opus-4-5-thinking",
+      "Claude Opus 4.5 Thinking (Antigravity)",
+      200_000,
+      64_000,
+      CLAUDE_VIA_GEMINI,
+    ),
   ],
 };
 

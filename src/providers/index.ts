@@ -1,6 +1,8 @@
+import { antigravityProvider } from "./antigravity.ts";
 import { claudeProvider } from "./claude.ts";
 import { codexProvider } from "./codex.ts";
 import { geminiProvider } from "./gemini.ts";
+import { geminiCliProvider } from "./gemini-cli.ts";
 import { iflowProvider } from "./iflow.ts";
 import { openaiCompatibilityProvider } from "./openai-compatibility.ts";
 import { qwenProvider } from "./qwen.ts";
@@ -15,4 +17,6 @@ export const providers: Record<ProviderId, Provider> = {
   codex: codexProvider,
   qwen: qwenProvider,
   iflow: iflowProvider,
+  "gemini-cli": geminiCliProvider,
+  antigravity: antigravityProvider,
 };

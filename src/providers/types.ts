@@ -2,7 +2,15 @@ import type { Credential } from "../credentials/credential.ts";
 import type { WireFormat } from "../protocols/ir.ts";
 
 /** Upstream kinds the proxy can call. The names match the Go original's provider keys. */
-export type ProviderId = "openai-compatibility" | "claude" | "gemini" | "codex" | "qwen" | "iflow";
+export type ProviderId =
+  | "openai-compatibility"
+  | "claude"
+  | "gemini"
+  | "codex"
+  | "qwen"
+  | "iflow"
+  | "gemini-cli"
+  | "antigravity";
 
 /** How to reach one upstream: where, in which wire format, with which credentials. */
 export interface Provider {

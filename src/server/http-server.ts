@@ -13,6 +13,7 @@ import { createApp } from "./app.ts";
 import { applyCors } from "./cors.ts";
 import { handleGenerate, matchGenerateRoute } from "./generate-routes.ts";
 import { attachResponsesWebSocket } from "./responses-ws.ts";
+import { handleV1Internal, matchV1InternalRoute } from "./v1internal-route.ts";
 
 export interface ListenOptions {
   /** '' = all interfaces, IPv4 and IPv6. */
@@ -41,6 +42,12 @@ export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerR
     const route = matchGenerateRoute(req.method ?? "GET", path);
     if (route) {
       void handleGenerate(rt, route, req, res, q < 0 ? "" : url.slice(q + 1));
+      return;
+    }
+    // Gemini CLI pointed at us with CODE_ASSIST_ENDPOINT (loopback clients only).
+    const v1 = matchV1InternalRoute(req.method ?? "GET", path);
+    if (v1) {
+      void handleV1Internal(rt, v1, req, res, q < 0 ? "" : url.slice(q + 1));
       return;
     }
     void fallback(req, res);
