@@ -330,13 +330,24 @@ async function relayStream(
     let chunk: Buffer | undefined = first.value;
     // The first upstream chunk can hold the whole burst of events: send its first translated
     // frame at once instead of after translating all of it, so time to first byte stays low.
-    let early: ((text: string) => void) | undefined = (text) => {
+    let early: ((text: string | Uint8Array) => void) | undefined = (text) => {
       if (logging) obs!.log.responseChunk(text);
       res.write(text);
       // Node corks the socket until the next tick; flush now so the client sees this frame
-      // while we translate the rest of the chunk.
+      // while we work through the rest of the chunk.
       res.socket?.uncork();
     };
+    if (!translate && chunk.length > EARLY_SPLIT_BYTES) {
+      // Passthrough: the same, by sending the first whole frame of a burst before the rest.
+      const cut = firstFrameEnd(chunk);
+      if (cut > 0 && cut < chunk.length) {
+        const head = chunk.subarray(0, cut);
+        tap?.push(head);
+        early(rename ? rename.push(head) : head);
+        early = undefined;
+        chunk = chunk.subarray(cut);
+      }
+    }
     while (chunk !== undefined) {
       tap?.push(chunk);
       const out = translate ? translate.push(chunk, early) : rename ? rename.push(chunk) : chunk;
@@ -370,6 +381,17 @@ async function relayStream(
     keepAlive?.stop();
   }
   return DONE;
+}
+
+/** Bursts larger than this get their first frame sent ahead of the rest. */
+const EARLY_SPLIT_BYTES = 4096;
+
+/** End of the first SSE frame (after its blank line), or -1. */
+function firstFrameEnd(chunk: Buffer): number {
+  const lf = chunk.indexOf("\n\n");
+  const crlf = chunk.indexOf("\r\n\r\n");
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf < 0 ? -1 : lf + 2;
 }
 
 /**
