@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseModelMap, swapModel } from "../bench/floor.ts";
 import { evaluateBars } from "../bench/lib/bars.ts";
@@ -167,4 +168,13 @@ test("figures pair targets within a slice and bars judge the ratios", () => {
   ]);
   const failed = evaluateBars(new Map([["chat-1k-c16", slow]]), {});
   assert.equal(failed.find((b) => b.id === "passthrough-rps-c16")?.status, "FAIL");
+});
+
+describe("proxy node flags", () => {
+  it("npm start runs the proxy with the flags the bench measures it with", async () => {
+    const { PROXY_NODE_FLAGS } = await import("../scripts/node-flags.mjs");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    for (const flag of PROXY_NODE_FLAGS)
+      assert.ok(pkg.scripts.start.includes(flag), `start script has ${flag}`);
+  });
 });

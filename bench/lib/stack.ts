@@ -1,6 +1,7 @@
 /** Starts the three servers of a run as separate processes on loopback: fake upstream, floor, proxy. */
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
+import { PROXY_NODE_FLAGS } from "../../scripts/node-flags.mjs";
 import { freePort, type Service, spawnNode, startService, stopChild } from "./children.ts";
 import { floorModelMap } from "./models.ts";
 import { writeProxyConfig } from "./proxy-config.ts";
@@ -66,7 +67,13 @@ export async function startProxy(options: ProxyOptions): Promise<Running> {
   const url = `http://127.0.0.1:${port}`;
   const service = await startService(
     "proxy",
-    [...profileFlags(options.cpuProfileDir), options.entry ?? DEFAULT_PROXY_ENTRY, "--config", config],
+    [
+      ...PROXY_NODE_FLAGS,
+      ...profileFlags(options.cpuProfileDir),
+      options.entry ?? DEFAULT_PROXY_ENTRY,
+      "--config",
+      config,
+    ],
     { poll: () => healthy(url) },
     120_000, // room for a rebuild of dist/
   );
