@@ -1,5 +1,6 @@
 /** Writing answers: whole JSON bodies, or streams of frames with backpressure, pacing and cuts. */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { writeChunk } from "../proxy/client-writer.ts";
 
 export const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
@@ -31,18 +32,6 @@ export function pause(res: ServerResponse, ms: number): Promise<boolean> {
       resolve(true);
     }, ms);
     res.once("close", onClose);
-  });
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
   });
 }
 
@@ -91,7 +80,8 @@ export async function sendStream(
     if (sent === opts.cutAfter) return cutConnection(res);
     if (opts.intervalMs > 0 && sent > 0 && !(await pause(res, opts.intervalMs))) return;
     sent++;
-    if (!res.write(frame)) await drained(res);
+    const pending = writeChunk(res, frame);
+    if (pending) await pending;
   }
   if (!res.destroyed) res.end();
 }
