@@ -45,4 +45,14 @@ describe("config hot reload", () => {
     assert.deepEqual(await modelIds(), ["echo-model", "tool-model"]);
     assert.equal((await fetch(`${h.proxy.url}/v1/models`)).status, 401);
   });
+
+  it("an emptied file (a non-atomic save caught mid-write) keeps the running config", async () => {
+    await h.writeConfig("");
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(await modelIds(), ["echo-model", "tool-model"]);
+    assert.equal((await fetch(`${h.proxy.url}/v1/models`)).status, 401);
+    // The content that follows is still applied (the empty read did not mark it as seen).
+    await h.writeConfig(openaiCompatConfig(h.upstream.url, h.dir));
+    await waitFor(async () => (await fetch(`${h.proxy.url}/v1/models`)).status === 200);
+  });
 });

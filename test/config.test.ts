@@ -930,6 +930,27 @@ describe("config: write-back", () => {
     );
   });
 
+  it("waits out a non-atomic save caught between truncate and write instead of editing an empty file", async () => {
+    const { path, original } = await freshCopy("mid-save.yaml");
+    await writeFile(path, ""); // the writer has truncated...
+    const later = setTimeout(() => writeFile(path, original), 60); // ...and writes a moment later
+    try {
+      const result = await updateConfigFile(path, (doc) => setIn(doc, ["debug"], true));
+      assert.equal(result.config.debug, true);
+      const text = await readFile(path, "utf8");
+      assert.equal(text, original.replace(/^debug: false$/m, "debug: true"));
+    } finally {
+      clearTimeout(later);
+    }
+  });
+
+  it("still edits a file that really is empty", async () => {
+    const path = join(dir, "empty.yaml");
+    await writeFile(path, "");
+    await updateConfigFile(path, (doc) => setIn(doc, ["debug"], true));
+    assert.equal(await readFile(path, "utf8"), "debug: true\n");
+  });
+
   it("serialises concurrent edits of the same file", async () => {
     const { path } = await freshCopy("concurrent.yaml");
     await Promise.all(

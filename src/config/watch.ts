@@ -32,6 +32,8 @@ function readFileSafely(file: string): string {
   }
 }
 
+const EMPTY = "empty";
+
 function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -72,6 +74,16 @@ export function watchConfigFile(
       return;
     }
     removalReported = false;
+    // A non-atomic writer (most editors' "save", `echo > config.yaml`, fs.writeFile) truncates
+    // the file before writing it; a read in between sees nothing. An empty config would turn
+    // every key to its default (management off, no providers), so it is never applied: the
+    // running config stays and the next event (or the follow-up read) picks up the content.
+    if (text.trim() === "") {
+      if (lastDigest !== EMPTY)
+        onInvalid(new Error(`${path}: the config file is empty; keeping the running config`));
+      lastDigest = EMPTY;
+      return;
+    }
     const current = digest(text);
     if (current === lastDigest) return;
     lastDigest = current;

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isScalar, parseDocument } from "yaml";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { ConfigError } from "./errors.ts";
 import { type LoadedConfig, parseConfigText } from "./load.ts";
+import { readSettledText } from "./read-settled.ts";
 
 // Comment-preserving edits of config.yaml: the file is parsed into a YAML Document (comments,
 // key order, quoting and blank lines kept), changed in place, re-validated, and written
@@ -36,10 +36,7 @@ export function updateConfigFile(
   mutate: (doc: ConfigDocument) => void | Promise<void>,
 ): Promise<LoadedConfig> {
   return serialized(resolve(path), async () => {
-    const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return "";
-      throw err;
-    });
+    const text = await readSettledText(path);
     const doc = parseDocument(text, { prettyErrors: false });
     if (doc.errors.length > 0) parseConfigText(text, path); // throws the located syntax errors
     await mutate(doc);

@@ -79,12 +79,20 @@ openai-compatibility:
 `;
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes. */
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes. A check that throws counts as "not
+ * yet" (state observed mid-reload); the last error is reported if time runs out.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < end) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error("condition not met in time");
+  throw new Error(`condition not met in time${lastError ? `: ${(lastError as Error).message}` : ""}`);
 }
