@@ -41,4 +41,16 @@ describe("ModelRenamer", () => {
     );
     assert.equal(renameModelInBody('{"n":1}', "up-model", "alias"), '{"n":1}');
   });
+
+  it("renames every model and modelVersion value, pretty-printed or not, and nothing else", () => {
+    const body =
+      '{\n  "model" : "up-model",\n  "text": "\\"up-model\\" is me",\n  "note":"up-model",\n  "r": [{"modelVersion":"up-model"}]\n}';
+    assert.equal(
+      renameModelInBody(body, "up-model", "my/alias"),
+      '{\n  "model" : "my/alias",\n  "text": "\\"up-model\\" is me",\n  "note":"up-model",\n  "r": [{"modelVersion":"my/alias"}]\n}',
+    );
+    assert.deepEqual(JSON.parse(renameModelInBody(body, "up-model", "my/alias")).r, [
+      { modelVersion: "my/alias" },
+    ]);
+  });
 });

@@ -48,6 +48,27 @@ describe("server surface", () => {
     assert.equal(get.headers.get("access-control-allow-origin"), "*");
     const err = await post("/v1/chat/completions", "{");
     assert.equal(err.headers.get("access-control-allow-origin"), "*");
+    // The hot generate routes write their own heads: every kind of answer carries CORS once.
+    const chat = (extra: object) =>
+      post("/v1/chat/completions", JSON.stringify({ model: "echo-model", messages: [], ...extra }));
+    const answers = [
+      await chat({}),
+      await chat({ stream: true }),
+      await post("/v1/messages/count_tokens", JSON.stringify({ model: "echo-model", messages: [] })),
+      await post("/v1/chat/completions", JSON.stringify({ model: "no-such-model", messages: [] })),
+      await post("/v1/chat/completions", "x".repeat(2 * 1024 * 1024)),
+      await post("/v1beta/models/echo-model:generateContent", JSON.stringify({ contents: [] })),
+    ];
+    for (const res of answers) {
+      await res.arrayBuffer();
+      assert.equal(res.headers.get("access-control-allow-origin"), "*", `${res.status} ${res.url}`);
+      assert.equal(res.headers.get("access-control-expose-headers"), "*");
+      assert.match(res.headers.get("access-control-allow-methods") ?? "", /^GET, POST/);
+    }
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200, 200, 404, 413, 200],
+    );
   });
 
   it("accepts Claude Code telemetry at /api/event_logging/batch", async () => {

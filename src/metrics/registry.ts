@@ -2,8 +2,9 @@
  * Prometheus metrics of the proxy, on a registry of their own (never prom-client's global one,
  * so two proxies in one process, as in tests, do not share counters).
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Registry } from "prom-client";
 import type { UsageRecord } from "../usage/record.ts";
+import { FastCounter, FastHistogram } from "./series.ts";
 
 /** Credentials of one provider, split by whether any of their models is cooling down. */
 export interface CredentialStateCount {
@@ -24,56 +25,59 @@ const SECONDS = 1000;
 
 export class ProxyMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<"route" | "provider" | "model" | "status">;
-  private readonly upstreamDuration: Histogram<"provider">;
-  private readonly timeToFirstToken: Histogram<"provider">;
-  private readonly overhead: Histogram<"route">;
-  private readonly tokens: Counter<"kind" | "provider" | "model">;
-  private readonly inFlight: Gauge;
+  private readonly requests: FastCounter;
+  private readonly upstreamDuration: FastHistogram;
+  private readonly timeToFirstToken: FastHistogram;
+  private readonly overhead: FastHistogram;
+  private readonly tokens: FastCounter;
+  private inFlight = 0;
   private credentialSource: CredentialStateSource | undefined;
   private readonly models = new Set<string>();
 
   constructor() {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: "cliproxy_requests_total",
-      help: "Generate requests served, by inbound route (wire format), provider, model and status.",
-      labelNames: ["route", "provider", "model", "status"],
-      registers,
-    });
-    this.upstreamDuration = new Histogram({
-      name: "cliproxy_upstream_duration_seconds",
-      help: "Time spent waiting on the upstream per request (headers and body), in seconds.",
-      labelNames: ["provider"],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320],
-      registers,
-    });
-    this.timeToFirstToken = new Histogram({
-      name: "cliproxy_time_to_first_token_seconds",
-      help: "From request arrival to the first response byte sent to the client, in seconds.",
-      labelNames: ["provider"],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64],
-      registers,
-    });
-    this.overhead = new Histogram({
-      name: "cliproxy_proxy_overhead_seconds",
-      help: "Time the proxy itself added: total request time minus upstream wait, in seconds.",
-      labelNames: ["route"],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers,
-    });
-    this.tokens = new Counter({
-      name: "cliproxy_tokens_total",
-      help: "Tokens by kind (input includes cached, output includes reasoning), provider and model.",
-      labelNames: ["kind", "provider", "model"],
-      registers,
-    });
-    this.inFlight = new Gauge({
+    this.requests = new FastCounter(
+      this.registry,
+      "cliproxy_requests_total",
+      "Generate requests served, by inbound route (wire format), provider, model and status.",
+      ["route", "provider", "model", "status"],
+    );
+    this.upstreamDuration = new FastHistogram(
+      this.registry,
+      "cliproxy_upstream_duration_seconds",
+      "Time spent waiting on the upstream per request (headers and body), in seconds.",
+      ["provider"],
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320],
+    );
+    this.timeToFirstToken = new FastHistogram(
+      this.registry,
+      "cliproxy_time_to_first_token_seconds",
+      "From request arrival to the first response byte sent to the client, in seconds.",
+      ["provider"],
+      [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64],
+    );
+    this.overhead = new FastHistogram(
+      this.registry,
+      "cliproxy_proxy_overhead_seconds",
+      "Time the proxy itself added: total request time minus upstream wait, in seconds.",
+      ["route"],
+      [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    );
+    this.tokens = new FastCounter(
+      this.registry,
+      "cliproxy_tokens_total",
+      "Tokens by kind (input includes cached, output includes reasoning), provider and model.",
+      ["kind", "provider", "model"],
+    );
+    const self = this;
+    new Gauge({
       name: "cliproxy_in_flight_requests",
       help: "Generate requests currently being served.",
       registers,
+      collect() {
+        this.set(self.inFlight);
+      },
     });
-    const self = this;
     new Gauge({
       name: "cliproxy_credentials",
       help: "Credentials per provider: available, or cooling (at least one model in cooldown).",
@@ -96,11 +100,11 @@ export class ProxyMetrics {
   }
 
   requestStarted(): void {
-    this.inFlight.inc();
+    this.inFlight++;
   }
 
   requestFinished(): void {
-    this.inFlight.dec();
+    this.inFlight--;
   }
 
   /** One finished request. `upstreamMs` (or `rec.upstreamMs`) is the time spent waiting upstream. */
@@ -108,12 +112,12 @@ export class ProxyMetrics {
     const provider = rec.provider || "none";
     const model = this.modelLabel(rec.modelServed || rec.modelRequested || "unknown");
     const route = String(rec.format);
-    this.requests.inc({ route, provider, model, status: String(rec.status) });
+    this.requests.inc([route, provider, model, String(rec.status)]);
     if (upstreamMs !== undefined) {
-      this.upstreamDuration.observe({ provider }, upstreamMs / SECONDS);
-      this.overhead.observe({ route }, Math.max(0, rec.latencyMs - upstreamMs) / SECONDS);
+      this.upstreamDuration.observe([provider], upstreamMs / SECONDS);
+      this.overhead.observe([route], Math.max(0, rec.latencyMs - upstreamMs) / SECONDS);
     }
-    if (rec.ttftMs !== undefined) this.timeToFirstToken.observe({ provider }, rec.ttftMs / SECONDS);
+    if (rec.ttftMs !== undefined) this.timeToFirstToken.observe([provider], rec.ttftMs / SECONDS);
     this.addTokens("input", provider, model, rec.inputTokens);
     this.addTokens("output", provider, model, rec.outputTokens);
     this.addTokens("cached", provider, model, rec.cachedTokens);
@@ -126,7 +130,7 @@ export class ProxyMetrics {
   }
 
   private addTokens(kind: string, provider: string, model: string, n: number): void {
-    if (n > 0) this.tokens.inc({ kind, provider, model }, n);
+    if (n > 0) this.tokens.inc([kind, provider, model], n);
   }
 
   private modelLabel(model: string): string {

@@ -1,3 +1,5 @@
+import { isValueOfKey } from "./model-rewrite.ts";
+
 /**
  * Same-format passthrough answers name the upstream model; clients asked for their alias and
  * some check it. This renames `"model": "<upstream>"` (and Gemini's `modelVersion`) back in the
@@ -80,13 +82,21 @@ function modelPairs(upstreamModel: string, clientModel: string): Array<[string, 
   return pairs;
 }
 
-function renameModelInText(text: string, pairs: Array<[string, string]>): string {
-  if (!text.includes('"model')) return text;
-  for (const [from, to] of pairs) if (text.includes(from)) text = text.replaceAll(from, to);
-  return text;
-}
-
-/** A whole JSON body with the upstream model renamed (no stream state, no buffers). */
+/**
+ * A whole JSON body with the upstream model renamed (no stream state, no buffers): one search
+ * for the quoted name, each hit checked to be the value of `model` or `modelVersion`.
+ */
 export function renameModelInBody(text: string, upstreamModel: string, clientModel: string): string {
-  return renameModelInText(text, modelPairs(upstreamModel, clientModel));
+  const from = JSON.stringify(upstreamModel);
+  let at = text.indexOf(from);
+  if (at < 0) return text;
+  const to = JSON.stringify(clientModel);
+  let out = "";
+  let start = 0;
+  for (; at >= 0; at = text.indexOf(from, at + from.length)) {
+    if (!isValueOfKey(text, at, '"model"') && !isValueOfKey(text, at, '"modelVersion"')) continue;
+    out += text.slice(start, at) + to;
+    start = at + from.length;
+  }
+  return start === 0 ? text : out + text.slice(start);
 }

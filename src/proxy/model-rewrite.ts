@@ -18,12 +18,18 @@ export function rewriteModel(text: string, body: Record<string, unknown>, from: 
 
 /** Whether the string at `at` is the value of a `"model"` key (`"model"<ws>:<ws>` before it). */
 function isModelValue(text: string, at: number): boolean {
+  return isValueOfKey(text, at, '"model"');
+}
+
+/** Whether the JSON string starting at `at` is the value of `quotedKey` (`"key"<ws>:<ws>` before it). */
+export function isValueOfKey(text: string, at: number, quotedKey: string): boolean {
   let i = at - 1;
   while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
   if (text.charCodeAt(i) !== 58) return false; // ':'
   i--;
   while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-  return i >= 6 && text.startsWith('"model"', i - 6);
+  const keyStart = i - quotedKey.length + 1;
+  return keyStart >= 0 && text.startsWith(quotedKey, keyStart);
 }
 
 function isSpace(c: number): boolean {

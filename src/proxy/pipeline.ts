@@ -9,6 +9,7 @@ import { providers } from "../providers/index.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Candidate, Resolution } from "../routing/registry.ts";
 import { applyThinkingToBody, applyThinkingToIR } from "../routing/thinking.ts";
+import { CORS_HEADERS } from "../server/cors.ts";
 import { type ErrorSurface, ProxyError, toProxyError } from "../server/errors.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
@@ -269,7 +270,10 @@ function sendBody(
   obs: CallObserver | undefined,
   debugTiming: boolean,
 ): void {
-  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+  const headers: Record<string, string> = {
+    ...CORS_HEADERS,
+    "content-type": "application/json; charset=utf-8",
+  };
   if (debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
   obs?.firstByte();
   if (obs?.log.capturing) obs.log.responseChunk(text);
@@ -310,6 +314,7 @@ async function relayStream(
   }
 
   const headers: Record<string, string> = {
+    ...CORS_HEADERS,
     "content-type": streamContentType(call.format, call.sse),
     "cache-control": "no-cache",
     "x-accel-buffering": "no",

@@ -31,11 +31,13 @@ export interface RunningServer {
   close(deadlineMs?: number): Promise<void>;
 }
 
-/** The request listener: CORS, then the hot generate routes, then Hono for the rest. */
+/**
+ * The request listener: the hot generate routes (POST only; they write CORS_HEADERS with their
+ * own response head), then CORS and preflights for everything else, then Hono.
+ */
 export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
   const fallback = getRequestListener(createApp(rt).fetch);
   return (req, res) => {
-    if (applyCors(req, res)) return;
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
@@ -44,6 +46,7 @@ export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerR
       void handleGenerate(rt, route, req, res, q < 0 ? "" : url.slice(q + 1));
       return;
     }
+    if (applyCors(req, res)) return;
     // Gemini CLI pointed at us with CODE_ASSIST_ENDPOINT (loopback clients only).
     const v1 = matchV1InternalRoute(req.method ?? "GET", path);
     if (v1) {

@@ -1,8 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { log } from "../logging/logger.ts";
+import { CORS_HEADERS } from "./cors.ts";
 import { type ErrorSurface, errorBody, toProxyError } from "./errors.ts";
 
-/** Sends a JSON body. */
+/** Sends a JSON body (with the CORS headers, which the hot routes do not get from applyCors). */
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -11,6 +12,7 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...CORS_HEADERS,
     ...headers,
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),

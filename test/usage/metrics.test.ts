@@ -4,9 +4,11 @@ import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
+import { Counter, Histogram, Registry } from "prom-client";
 import { countCredentialStates } from "../../src/metrics/credential-states.ts";
 import { metricsHandler } from "../../src/metrics/handler.ts";
 import { metricsFor, ProxyMetrics } from "../../src/metrics/registry.ts";
+import { FastCounter, FastHistogram } from "../../src/metrics/series.ts";
 import { newUsageRecord } from "../../src/usage/record.ts";
 
 interface Sample {
@@ -176,5 +178,45 @@ describe("metrics", () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe("fast series", () => {
+  it("render exactly what prom-client's own Counter and Histogram render for the same observations", async () => {
+    const ours = new Registry();
+    const theirs = new Registry();
+    const bounds = [0.1, 0.5, 1, 5];
+    const fastCounter = new FastCounter(ours, "c_total", "a counter", ["a", "b"]);
+    const fastHistogram = new FastHistogram(ours, "h_seconds", "a histogram", ["p"], bounds);
+    const counter = new Counter({
+      name: "c_total",
+      help: "a counter",
+      labelNames: ["a", "b"],
+      registers: [theirs],
+    });
+    const histogram = new Histogram({
+      name: "h_seconds",
+      help: "a histogram",
+      labelNames: ["p"],
+      buckets: bounds,
+      registers: [theirs],
+    });
+    const observations: Array<[string, number]> = [
+      ["x", 0.05],
+      ["x", 0.1],
+      ["y", 0.7],
+      ["x", 9],
+      ["y", 5],
+      ['q"uote\\', 0.3],
+    ];
+    for (const [p, v] of observations) {
+      fastHistogram.observe([p], v);
+      histogram.observe({ p }, v);
+      fastCounter.inc([p, "k"], 2);
+      counter.inc({ a: p, b: "k" }, 2);
+    }
+    fastCounter.inc(["x", "other"]);
+    counter.inc({ a: "x", b: "other" });
+    assert.equal(await ours.metrics(), await theirs.metrics());
   });
 });
