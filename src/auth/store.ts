@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { readSettledText } from "../config/index.ts";
 import type { Credential } from "../credentials/credential.ts";
 import { log } from "../logging/logger.ts";
 import { TokenEndpointError } from "../oauth/token-request.ts";
@@ -191,7 +192,9 @@ export class AuthStore {
     const path = join(this.dir, name);
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      // A file being saved without an atomic rename (a hand copy, an editor) can be caught
+      // empty or short; reading it as it settles avoids a spurious "skipped, then loaded".
+      text = await readSettledText(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
         log.warn({ file: name, err: (err as Error).message }, "auth file unreadable; skipped");

@@ -7,6 +7,7 @@ export { isGoDuration, parseGoDuration } from "./duration.ts";
 export { ConfigError } from "./errors.ts";
 export { expandHome } from "./home.ts";
 export { type LoadedConfig, loadConfigFile, parseConfigText } from "./load.ts";
+export { readSettledText } from "./read-settled.ts";
 export {
   type ClaudeKey,
   type CodexKey,

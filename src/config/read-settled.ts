@@ -11,7 +11,7 @@ export interface SettledReadOptions {
   pauseMs?: number;
 }
 
-/** The file's text once it looks settled. A missing file reads as "". */
+/** The file's text once it looks settled. Errors (ENOENT included) are thrown as readFile's are. */
 export async function readSettledText(
   path: string,
   { attempts = 5, pauseMs = 40 }: SettledReadOptions = {},
@@ -19,7 +19,6 @@ export async function readSettledText(
   let text = "";
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const read = await readWithSize(path);
-    if (!read) return "";
     text = read.text;
     if (read.settled && text.trim() !== "") return text;
     if (attempt < attempts) await new Promise((r) => setTimeout(r, pauseMs));
@@ -27,14 +26,8 @@ export async function readSettledText(
   return text;
 }
 
-async function readWithSize(path: string): Promise<{ text: string; settled: boolean } | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, "r");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+async function readWithSize(path: string): Promise<{ text: string; settled: boolean }> {
+  const handle = await open(path, "r");
   try {
     const bytes = await handle.readFile();
     const { size } = await handle.stat();

@@ -36,7 +36,10 @@ export function updateConfigFile(
   mutate: (doc: ConfigDocument) => void | Promise<void>,
 ): Promise<LoadedConfig> {
   return serialized(resolve(path), async () => {
-    const text = await readSettledText(path);
+    const text = await readSettledText(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return "";
+      throw err;
+    });
     const doc = parseDocument(text, { prettyErrors: false });
     if (doc.errors.length > 0) parseConfigText(text, path); // throws the located syntax errors
     await mutate(doc);

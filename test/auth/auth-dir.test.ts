@@ -118,6 +118,23 @@ describe("auth-dir accounts", () => {
     assert.equal(h.proxy.runtime.registry, registry, "same content must not rebuild the registry");
   });
 
+  it("a file caught between truncate and write (a non-atomic save) is read once it settles", async () => {
+    const name = "claude-claude@example.com.json";
+    const content = await readFile(join(h.authDir, name), "utf8");
+    const registry = h.proxy.runtime.registry;
+    const before = appLogs.lastSeq;
+    await writeFile(join(h.authDir, name), "");
+    await new Promise((r) => setTimeout(r, 60));
+    await writeFile(join(h.authDir, name), content);
+    await new Promise((r) => setTimeout(r, 400));
+    const lines = appLogs.read({ afterSeq: before }).filter((e) => e.line.includes(name));
+    assert.deepEqual(
+      lines.map((e) => e.line).filter((l) => l.includes("skipped")),
+      [],
+    );
+    assert.equal(h.proxy.runtime.registry, registry, "the same content must not rebuild the registry");
+  });
+
   it("skips a malformed file with one log line, and keeps serving the others", async () => {
     const before = appLogs.lastSeq;
     await writeFile(join(h.authDir, "broken.json"), '{"type": "codex", "access_token": ');

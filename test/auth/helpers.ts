@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../../src/fake-upstream/server.ts";
 import { type RunningProxy, startProxy } from "../../src/start.ts";
 
+import { waitForSecretHashed } from "../helpers/harness.ts";
+
 export { waitFor } from "../helpers/harness.ts";
 
 process.env.LOG_LEVEL ??= "error";
@@ -63,6 +65,7 @@ export async function startAuthHarness(
   const configPath = join(dir, "config.yaml");
   await writeFile(configPath, authConfig(dir, extraConfig));
   const proxy = await startProxy({ configPath, host: "127.0.0.1", port: 0, watchDebounceMs: 50 });
+  await waitForSecretHashed(configPath);
   return {
     proxy,
     upstream,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../../src/fake-upstream/server.ts";
@@ -95,4 +95,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`condition not met in time${lastError ? `: ${(lastError as Error).message}` : ""}`);
+}
+
+/**
+ * A plaintext management secret-key is replaced by its bcrypt hash in config.yaml shortly
+ * after start-up, and that write re-applies the config. Tests that watch for config or
+ * registry changes wait for it first, so it cannot land in the middle of what they check.
+ */
+export async function waitForSecretHashed(configPath: string): Promise<void> {
+  await waitFor(async () => /secret-key: "?\$2[aby]\$/.test(await readFile(configPath, "utf8")), 10_000);
 }

@@ -1,4 +1,4 @@
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { type Harness, startHarness, waitForSecretHashed } from "../helpers/harness.ts";
 
 export { type Harness, waitFor } from "../helpers/harness.ts";
 
@@ -25,7 +25,9 @@ ${extra}
 }
 
 export async function startManaged(extra = "", secret = SECRET): Promise<Harness> {
-  return startHarness((_url, dir) => managedConfig(dir, extra, secret));
+  const h = await startHarness((_url, dir) => managedConfig(dir, extra, secret));
+  if (secret && !secret.startsWith("$2")) await waitForSecretHashed(h.configPath);
+  return h;
 }
 
 export interface Reply {
