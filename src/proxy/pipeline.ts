@@ -20,6 +20,8 @@ import { createUsageTap, usageFromJson } from "../usage/extract.ts";
 import { streamContentType, writeChunk } from "./client-writer.ts";
 import { ModelRenamer, renameModelInBody } from "./model-rename.ts";
 import { rewriteModel } from "./model-rewrite.ts";
+import { startNonStreamKeepAlive } from "./nonstream-keepalive.ts";
+import { addPassthroughHeaders } from "./passthrough-headers.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** A generate call as the route decoded it: enough to route without touching the body again. */
@@ -70,27 +72,36 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
 
   const exchange = new Exchange(call, resolution);
   exchange.debugTiming = config.debug;
+  exchange.forwardHeaders = config["passthrough-headers"];
   const rounds = 1 + Math.max(0, config["request-retry"]);
   const maxCreds = config["max-retry-credentials"];
   let lastError: ProxyError | undefined;
 
-  for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
-    const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
-    const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
-    for (let i = 0; i < tries; i++) {
-      const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
-      if (attempt.done) return;
-      lastError = attempt.error;
-      if (!attempt.retryable) throw attempt.error;
+  // Non-stream answers may keep the connection alive with blank lines while they are pending.
+  const stopKeepAlive = call.stream
+    ? undefined
+    : startNonStreamKeepAlive(res, config["nonstream-keepalive-interval"]);
+  try {
+    for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
+      const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
+      const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
+      for (let i = 0; i < tries; i++) {
+        const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
+        if (attempt.done) return;
+        lastError = attempt.error;
+        if (!attempt.retryable) throw attempt.error;
+      }
+      if (round + 1 >= rounds) break;
+      const wait = nearestCooldown(rt, resolution);
+      if (wait > config["max-retry-interval"] * 1000) break;
+      await sleep(wait, abort.signal);
     }
-    if (round + 1 >= rounds) break;
-    const wait = nearestCooldown(rt, resolution);
-    if (wait > config["max-retry-interval"] * 1000) break;
-    await sleep(wait, abort.signal);
+    if (abort.signal.aborted) return;
+    if (lastError && lastError.status !== 429) throw lastError;
+    throw allCoolingError(rt, resolution, lastError);
+  } finally {
+    stopKeepAlive?.();
   }
-  if (abort.signal.aborted) return;
-  if (lastError && lastError.status !== 429) throw lastError;
-  throw allCoolingError(rt, resolution, lastError);
 }
 
 /** Per-call translation state, decoded lazily once and reused across failover attempts. */
@@ -99,6 +110,8 @@ class Exchange {
   readonly resolution: Resolution;
   /** `debug: true` adds the x-proxy-overhead-ms header. */
   debugTiming = false;
+  /** `passthrough-headers: true`: the upstream's response headers go to the client too. */
+  forwardHeaders = false;
   private decoded: IRRequest | undefined;
 
   constructor(call: InboundCall, resolution: Resolution) {
@@ -241,7 +254,7 @@ async function relayJson(
   if (ex.isPassthrough(provider)) {
     obs?.setUsage(usageFromJson(provider.format, text));
     if (upstreamModel !== call.model) text = renameModelInBody(text, upstreamModel, call.model);
-    sendBody(res, text, obs, ex.debugTiming);
+    sendBody(res, text, obs, ex, up.headers);
     return DONE;
   }
   let parsed: unknown;
@@ -259,25 +272,32 @@ async function relayJson(
   let out = codecFor(call.format).encodeResponse(decoded, { model: call.model, request: ex.ir() });
   // A compaction answers with the new history only.
   if (call.compact) out = { output: (out as { output?: unknown[] }).output ?? [] };
-  sendBody(res, JSON.stringify(out), obs, ex.debugTiming);
+  sendBody(res, JSON.stringify(out), obs, ex, up.headers);
   return DONE;
 }
 
-/** A whole JSON answer; with `debug` on, the proxy's own time rides along as a header. */
+/**
+ * A whole JSON answer; with `debug` on, the proxy's own time rides along as a header. After
+ * keep-alive blank lines the head is already out: only the body is left to send.
+ */
 function sendBody(
   res: ServerResponse,
   text: string,
   obs: CallObserver | undefined,
-  debugTiming: boolean,
+  ex: Exchange,
+  upstreamHeaders: IncomingHttpHeaders,
 ): void {
-  const headers: Record<string, string> = {
-    ...CORS_HEADERS,
-    "content-type": "application/json; charset=utf-8",
-  };
-  if (debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
   obs?.firstByte();
   if (obs?.log.capturing) obs.log.responseChunk(text);
-  res.writeHead(200, headers);
+  if (!res.headersSent) {
+    const headers: Record<string, string | string[]> = {
+      ...CORS_HEADERS,
+      "content-type": "application/json; charset=utf-8",
+    };
+    if (ex.debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
+    if (ex.forwardHeaders) addPassthroughHeaders(headers, upstreamHeaders);
+    res.writeHead(200, headers);
+  }
   res.end(text);
 }
 
@@ -313,13 +333,14 @@ async function relayStream(
     };
   }
 
-  const headers: Record<string, string> = {
+  const headers: Record<string, string | string[]> = {
     ...CORS_HEADERS,
     "content-type": streamContentType(call.format, call.sse),
     "cache-control": "no-cache",
     "x-accel-buffering": "no",
   };
   if (ex.debugTiming && obs) headers["x-proxy-overhead-ms"] = obs.overheadMs().toFixed(2);
+  if (ex.forwardHeaders) addPassthroughHeaders(headers, up.headers);
   obs?.firstByte();
   res.writeHead(200, headers);
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { log } from "../logging/logger.ts";
+import { committedByKeepAlive } from "../proxy/nonstream-keepalive.ts";
 import { CORS_HEADERS } from "./cors.ts";
 import { type ErrorSurface, errorBody, toProxyError } from "./errors.ts";
 
@@ -28,7 +29,9 @@ export function sendError(res: ServerResponse, err: unknown, surface: ErrorSurfa
   const e = toProxyError(err);
   if (e.status >= 500 && e.cause !== undefined) log.error({ err: e.cause }, e.message);
   if (res.headersSent) {
-    if (!res.writableEnded) res.end();
+    // Non-stream keep-alive lines committed a 200: the error still goes out as the JSON body.
+    if (committedByKeepAlive(res)) res.end(JSON.stringify(errorBody(e, surface)));
+    else if (!res.writableEnded) res.end();
     return;
   }
   const headers: Record<string, string> = {};
