@@ -93,6 +93,15 @@ describe("nonstream-keepalive-interval", () => {
     assert.match(body.error.message, /limited-model|rate|quota|cool/i);
   });
 
+  it("Amp clients (strict JSON parsers) get no blank lines", async () => {
+    const res = await fetch(`${h.proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "x-amp-client-application": "cli" },
+      body: JSON.stringify({ model: "slow-model", messages: [{ role: "user", content: "amp" }] }),
+    });
+    assert.match(await res.text(), /^\{/);
+  });
+
   it("a fast answer gets no blank line and streams are not affected", async () => {
     const res = await fetch(`${h.proxy.url}/v1/chat/completions`, {
       method: "POST",
@@ -135,6 +144,59 @@ describe("passthrough-headers", () => {
         assert.equal(res.headers.get("access-control-allow-origin"), "*");
         if (!stream) assert.equal(JSON.parse(text).choices[0].message.content, "echo: hi");
       }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("streaming.bootstrap-retries", () => {
+  const cfg = (upstream: string, dir: string, retries: number) => `host: "127.0.0.1"
+port: 8317
+auth-dir: "${dir}/auth"
+logging-to-file: false
+request-retry: 0
+disable-cooling: true
+streaming:
+  bootstrap-retries: ${retries}
+openai-compatibility:
+  - name: "fake"
+    base-url: "${upstream}/v1"
+    api-key-entries:
+      - api-key: "upstream-key-1"
+    models:
+      - name: "fake-server-error"
+        alias: "broken-model"
+      - name: "fake-bad-request"
+        alias: "refused-model"
+`;
+  const send = (h: Harness, model: string, stream: boolean) =>
+    fetch(`${h.proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ model, stream, messages: [{ role: "user", content: "x" }] }),
+    }).then(async (r) => ({ status: r.status, body: await r.text() }));
+
+  it("re-runs a stream that failed before its first byte, N more times, for transient errors only", async () => {
+    const h = await startHarness((url, dir) => cfg(url, dir, 2));
+    try {
+      assert.equal((await send(h, "broken-model", true)).status, 500);
+      assert.equal(h.upstream.requests.length, 3, "one attempt and two bootstrap retries");
+      h.upstream.requests.length = 0;
+      assert.equal((await send(h, "broken-model", false)).status, 500);
+      assert.equal(h.upstream.requests.length, 1, "non-stream calls are not bootstrapped");
+      h.upstream.requests.length = 0;
+      assert.equal((await send(h, "refused-model", true)).status, 400);
+      assert.equal(h.upstream.requests.length, 1, "a 400 is not retried");
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("0 (default): one attempt", async () => {
+    const h = await startHarness((url, dir) => cfg(url, dir, 0));
+    try {
+      assert.equal((await send(h, "broken-model", true)).status, 500);
+      assert.equal(h.upstream.requests.length, 1);
     } finally {
       await h.close();
     }

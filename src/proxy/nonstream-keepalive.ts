@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { CORS_HEADERS } from "../server/cors.ts";
 
 /**
@@ -15,9 +15,16 @@ export function committedByKeepAlive(res: ServerResponse): boolean {
   return committed.has(res);
 }
 
-/** Starts the blank lines (when `intervalSeconds` > 0); call the returned function once the answer is sent. */
-export function startNonStreamKeepAlive(res: ServerResponse, intervalSeconds: number): () => void {
-  if (!(intervalSeconds > 0)) return noop;
+/**
+ * Starts the blank lines (when `intervalSeconds` > 0); call the returned function once the
+ * answer is sent. Amp clients parse strictly (no leading whitespace), as the original knows.
+ */
+export function startNonStreamKeepAlive(
+  res: ServerResponse,
+  intervalSeconds: number,
+  headers: IncomingHttpHeaders,
+): () => void {
+  if (!(intervalSeconds > 0) || isAmpClient(headers)) return noop;
   const timer = setInterval(() => {
     if (res.writableEnded || res.destroyed) {
       clearInterval(timer);
@@ -34,3 +41,15 @@ export function startNonStreamKeepAlive(res: ServerResponse, intervalSeconds: nu
 }
 
 function noop(): void {}
+
+function isAmpClient(headers: IncomingHttpHeaders): boolean {
+  if (
+    headers["x-amp-client-application"] ||
+    headers["x-amp-client-type"] ||
+    headers["x-amp-client-version"]
+  ) {
+    return true;
+  }
+  const feature = headers["x-amp-feature"];
+  return typeof feature === "string" && feature.trim().toLowerCase().startsWith("amp.");
+}

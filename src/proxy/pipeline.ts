@@ -80,21 +80,27 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
   // Non-stream answers may keep the connection alive with blank lines while they are pending.
   const stopKeepAlive = call.stream
     ? undefined
-    : startNonStreamKeepAlive(res, config["nonstream-keepalive-interval"]);
+    : startNonStreamKeepAlive(res, config["nonstream-keepalive-interval"], call.headers);
   try {
-    for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
-      const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
-      const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
-      for (let i = 0; i < tries; i++) {
-        const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
-        if (attempt.done) return;
-        lastError = attempt.error;
-        if (!attempt.retryable) throw attempt.error;
+    // streaming.bootstrap-retries: a stream that failed before its first byte reached the
+    // client is run again from the top (fresh credential order), for transient errors only.
+    const bootstrapRetries = call.stream ? Math.max(0, config.streaming["bootstrap-retries"]) : 0;
+    for (let boot = 0; boot <= bootstrapRetries && !abort.signal.aborted; boot++) {
+      if (boot > 0 && !(lastError && bootstrapEligible(lastError.status))) break;
+      for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
+        const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
+        const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
+        for (let i = 0; i < tries; i++) {
+          const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
+          if (attempt.done) return;
+          lastError = attempt.error;
+          if (!attempt.retryable) throw attempt.error;
+        }
+        if (round + 1 >= rounds) break;
+        const wait = nearestCooldown(rt, resolution);
+        if (wait > config["max-retry-interval"] * 1000) break;
+        await sleep(wait, abort.signal);
       }
-      if (round + 1 >= rounds) break;
-      const wait = nearestCooldown(rt, resolution);
-      if (wait > config["max-retry-interval"] * 1000) break;
-      await sleep(wait, abort.signal);
     }
     if (abort.signal.aborted) return;
     if (lastError && lastError.status !== 429) throw lastError;
@@ -102,6 +108,11 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
   } finally {
     stopKeepAlive?.();
   }
+}
+
+/** Failures worth a bootstrap retry: auth, quota, timeouts, upstream/network errors (not bad requests). */
+function bootstrapEligible(status: number): boolean {
+  return status === 401 || status === 402 || status === 403 || status === 408 || status === 429 || status >= 500;
 }
 
 /** Per-call translation state, decoded lazily once and reused across failover attempts. */
