@@ -112,7 +112,9 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
 
 /** Failures worth a bootstrap retry: auth, quota, timeouts, upstream/network errors (not bad requests). */
 function bootstrapEligible(status: number): boolean {
-  return status === 401 || status === 402 || status === 403 || status === 408 || status === 429 || status >= 500;
+  return (
+    status === 401 || status === 402 || status === 403 || status === 408 || status === 429 || status >= 500
+  );
 }
 
 /** Per-call translation state, decoded lazily once and reused across failover attempts. */
