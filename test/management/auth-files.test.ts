@@ -41,7 +41,7 @@ describe("management auth-files", () => {
     const one = new FormData();
     one.append(
       "file",
-      new Blob([JSON.stringify({ type: "claude", email: "c@example.com" })]),
+      new Blob([JSON.stringify({ type: "claude", email: "c@example.com", access_token: "t" })]),
       "claude-c.json",
     );
     const r1 = await fetch(`${h.proxy.url}/v0/management/auth-files`, {
@@ -52,7 +52,7 @@ describe("management auth-files", () => {
     assert.deepEqual(await r1.json(), { status: "ok" });
 
     const many = new FormData();
-    many.append("file", new Blob([JSON.stringify({ type: "codex" })]), "codex-1.json");
+    many.append("file", new Blob([JSON.stringify({ type: "codex", access_token: "t" })]), "codex-1.json");
     many.append("file", new Blob(["not json"]), "broken.json");
     many.append("other", new Blob(["{}"]), "notes.txt");
     const r2 = await fetch(`${h.proxy.url}/v0/management/auth-files`, {
@@ -89,6 +89,7 @@ describe("management auth-files", () => {
   });
 
   it("lists files with type, provider, email and enabled state, sorted by name", async () => {
+    // Usable files (with a token): "active" whether or not the auth-dir watcher has read them yet.
     await mkdir(authDir, { recursive: true });
     await writeFile(join(authDir, "ignored.txt"), "x");
     const files = (await call(h, "GET", "auth-files")).body.files;
