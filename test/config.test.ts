@@ -130,6 +130,14 @@ const DEFAULTS: Config = {
   "oauth-model-alias": {},
   "oauth-request-scoped-errors": {},
   payload: { default: [], "default-raw": [], override: [], "override-raw": [], filter: [] },
+  ampcode: {
+    "upstream-url": "",
+    "upstream-api-key": "",
+    "upstream-api-keys": [],
+    "restrict-management-to-localhost": false,
+    "model-mappings": [],
+    "force-model-mappings": false,
+  },
   "body-limit-mb": 50,
 };
 
@@ -273,6 +281,13 @@ payload:
       params: {"reasoning.effort": "high"}
   override-raw: []
   filter: [{models: [{name: "y"}], params: ["d.e"]}]
+ampcode:
+  upstream-url: "https://ampcode.com"
+  upstream-api-key: "amp-key"
+  upstream-api-keys: [{upstream-api-key: "amp-team", api-keys: ["k2"]}]
+  restrict-management-to-localhost: true
+  model-mappings: [{from: "claude-opus-4-5", to: "g5"}, {from: "^gpt-", to: "g5", regex: true}]
+  force-model-mappings: true
 body-limit-mb: 10
 `;
 
@@ -504,6 +519,17 @@ describe("config: every key", () => {
           },
         ],
       },
+      ampcode: {
+        "upstream-url": "https://ampcode.com",
+        "upstream-api-key": "amp-key",
+        "upstream-api-keys": [{ "upstream-api-key": "amp-team", "api-keys": ["k2"] }],
+        "restrict-management-to-localhost": true,
+        "model-mappings": [
+          { from: "claude-opus-4-5", to: "g5", regex: false },
+          { from: "^gpt-", to: "g5", regex: true },
+        ],
+        "force-model-mappings": true,
+      },
       "body-limit-mb": 10,
     });
   });
@@ -671,7 +697,7 @@ describe("config: unknown and unsupported keys are warnings", () => {
   it("names the Go-only and removed keys of the original", () => {
     const text = [
       "pprof: {enable: true}",
-      "ampcode: {upstream-url: https://ampcode.com}",
+      "amp-upstream-url: https://ampcode.com",
       "oauth-model-mappings: {}",
       "codex:",
       "  identity-confuse: true",
@@ -680,7 +706,7 @@ describe("config: unknown and unsupported keys are warnings", () => {
     const { config, warnings } = parseConfigText(text);
     assert.deepEqual(warnings, [
       "config.yaml:1:1 pprof: a setting of the Go original that this implementation does not support; ignored (Go pprof debug server)",
-      "config.yaml:2:1 ampcode: no longer used (removed from the Go original); ignored (Amp CLI integration)",
+      "config.yaml:2:1 amp-upstream-url: legacy Amp key; ignored: move it to ampcode.upstream-url",
       "config.yaml:3:1 oauth-model-mappings: renamed to oauth-model-alias; ignored",
       "config.yaml:6:3 codex.live-media-relay: a setting of the Go original that this implementation does not support; ignored (Codex Live WebRTC relay)",
     ]);

@@ -19,6 +19,10 @@ export interface AuthFile {
   /** Optional per-file options. */
   prefix: string;
   priority: number;
+  /** Share in weighted round-robin: default 1, 0 (or less) leaves weighted rotation. */
+  weight: number;
+  /** Extra headers sent upstream with every call of this account. */
+  headers: Record<string, string>;
   proxyUrl: string;
   disabled: boolean;
   excludedModels: string[];
@@ -54,6 +58,8 @@ export function parseAuthFile(name: string, path: string, text: string): AuthFil
     email: textField(content, "email"),
     prefix: textField(content, "prefix").replace(/^\/+|\/+$/g, ""),
     priority: integerField(content.priority),
+    weight: weightField(content.weight),
+    headers: headersField(content.headers),
     proxyUrl: textField(content, "proxy_url"),
     disabled: content.disabled === true || content.disabled === "true",
     excludedModels: listField(content.excluded_models),
@@ -71,6 +77,23 @@ export function textField(content: Record<string, unknown>, key: string): string
 function integerField(v: unknown): number {
   const n = typeof v === "string" ? Number(v.trim()) : v;
   return typeof n === "number" && Number.isInteger(n) ? n : 0;
+}
+
+/** An integer weight up to 1,000,000 (0 or less counts as 0); anything else is the default 1. */
+function weightField(v: unknown): number {
+  const n = typeof v === "string" && v.trim() !== "" ? Number(v.trim()) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n > 1_000_000) return 1;
+  return Math.max(0, n);
+}
+
+/** Header name -> text value; blank names or values are skipped. */
+function headersField(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return out;
+  for (const [name, value] of Object.entries(v)) {
+    if (typeof value === "string" && name.trim() && value.trim()) out[name.trim()] = value.trim();
+  }
+  return out;
 }
 
 /** A list of strings, or a comma-separated string. */

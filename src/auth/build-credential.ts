@@ -8,7 +8,8 @@ import type { AccountFields, AuthKind } from "./auth-kind.ts";
 
 /**
  * The routing record of one account file. The id depends on the file name only, so a token
- * refresh keeps the account's cooldowns and round-robin place. Config applies per channel
+ * refresh keeps the account's cooldowns and round-robin place. The file's own `prefix`,
+ * `priority`, `weight`, `headers` and `proxy_url` apply to it alone. Config applies per channel
  * (the file's type): `oauth-excluded-models` and `oauth-model-alias`; the global `proxy-url`
  * unless the file has its own `proxy_url`.
  */
@@ -28,10 +29,10 @@ export function buildCredential(
     apiKey: fields.accessToken,
     baseUrl: fields.baseUrl || provider.defaultBaseUrl,
     proxyUrl: proxyFor(file.proxyUrl, config["proxy-url"] ?? ""),
-    headers: {},
+    headers: file.headers,
     prefix: file.prefix,
     priority: file.priority,
-    weight: 1,
+    weight: file.weight,
     models: aliasedModels(kind, config),
     excludedModels: [...file.excludedModels, ...(config["oauth-excluded-models"][kind.type] ?? [])],
     kind: "oauth",

@@ -4,6 +4,7 @@
 
 const GO_ONLY = "a setting of the Go original that this implementation does not support; ignored";
 const REMOVED = "no longer used (removed from the Go original); ignored";
+const LEGACY_AMP = "legacy Amp key; ignored: move it to";
 
 export const IGNORED_KEYS: ReadonlyMap<string, string> = new Map([
   ["plugins", `${GO_ONLY} (Go dynamic-library plugins)`],
@@ -12,11 +13,11 @@ export const IGNORED_KEYS: ReadonlyMap<string, string> = new Map([
   ["credential-in-flight", `${GO_ONLY} (CLIProxyAPI Home mode)`],
   ["home", `${GO_ONLY} (CLIProxyAPI Home mode)`],
   ["codex.live-media-relay", `${GO_ONLY} (Codex Live WebRTC relay)`],
-  ["ampcode", `${REMOVED} (Amp CLI integration)`],
-  ["amp-upstream-url", `${REMOVED} (Amp CLI integration)`],
-  ["amp-upstream-api-key", `${REMOVED} (Amp CLI integration)`],
-  ["amp-restrict-management-to-localhost", `${REMOVED} (Amp CLI integration)`],
-  ["amp-model-mappings", `${REMOVED} (Amp CLI integration)`],
+  // The original stopped migrating its pre-`ampcode` top-level keys; so do we.
+  ["amp-upstream-url", `${LEGACY_AMP} ampcode.upstream-url`],
+  ["amp-upstream-api-key", `${LEGACY_AMP} ampcode.upstream-api-key`],
+  ["amp-restrict-management-to-localhost", `${LEGACY_AMP} ampcode.restrict-management-to-localhost`],
+  ["amp-model-mappings", `${LEGACY_AMP} ampcode.model-mappings`],
   ["oauth-model-mappings", "renamed to oauth-model-alias; ignored"],
   ["oauth-model-blacklist", "renamed to oauth-excluded-models; ignored"],
   ["nonstream-keepalive", "renamed to nonstream-keepalive-interval; ignored"],

@@ -7,6 +7,7 @@ import {
   type OAuthModelAlias,
   type RequestScopedErrorRule,
 } from "./schema.ts";
+import { cleanAmpcode } from "./schema-ampcode.ts";
 
 // Clean-ups applied after validation, mirroring the Go original's sanitisers: entries that
 // cannot work are dropped (with a warning instead of the original's silence), duplicates
@@ -44,6 +45,7 @@ export function normalizeConfig(config: Config, warn: Warn): Config {
       warn,
     );
   }
+  cleanAmpcode(config.ampcode, warn);
   return config;
 }
 

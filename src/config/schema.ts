@@ -11,6 +11,7 @@ import {
   textList,
   textOr,
 } from "./fields.ts";
+import { ampcodeSchema } from "./schema-ampcode.ts";
 import { payloadSchema } from "./schema-payload.ts";
 import {
   claudeKeySchema,
@@ -186,6 +187,8 @@ export const configSchema = section({
   "oauth-model-alias": oauthModelAliasMapSchema,
   "oauth-request-scoped-errors": oauthRequestScopedErrorsSchema,
   payload: payloadSchema.prefault({}),
+  /** Amp CLI / Amp IDE integration (src/amp/). */
+  ampcode: ampcodeSchema.prefault({}),
   /** Addition (not in the original): largest accepted request body, in MiB. */
   "body-limit-mb": integer(1, 4096).default(DEFAULT_BODY_LIMIT_MB),
 });

@@ -86,6 +86,21 @@ export class CooldownTracker {
     this.states.delete(CooldownTracker.key(credId, model));
   }
 
+  /**
+   * Forgets every cooldown and backoff of one credential (a manual reset); returns the models
+   * that were still cooling.
+   */
+  reset(credId: string, now = Date.now()): string[] {
+    const cooling: string[] = [];
+    const prefix = `${credId}\u0000`;
+    for (const [key, s] of this.states) {
+      if (!key.startsWith(prefix)) continue;
+      if (s.until > now) cooling.push(key.slice(prefix.length));
+      this.states.delete(key);
+    }
+    return cooling.sort();
+  }
+
   /** Current cooldowns (for status pages and metrics). */
   active(now = Date.now()): CoolingInfo[] {
     const out: CoolingInfo[] = [];

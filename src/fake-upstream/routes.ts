@@ -114,7 +114,12 @@ function postRoute(path: string, query: Record<string, string>, body: any): Rout
 
   const gemini = GEMINI_METHOD.exec(path);
   if (gemini) {
-    const model = decodeURIComponent(gemini[1]);
+    let model: string;
+    try {
+      model = decodeURIComponent(gemini[1]);
+    } catch {
+      return undefined; // a malformed %-escape: no route (404), not a crash
+    }
     switch (gemini[2]) {
       case "generateContent":
         return { ...generate(geminiSurface, body, false), model };

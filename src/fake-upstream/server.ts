@@ -5,10 +5,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { handleAmp } from "./amp.ts";
 import { CUT_AFTER_FRAMES, planAnswer } from "./answer.ts";
 import { presentedCredential, shortCredential } from "./auth.ts";
 import { sendError, sendScenarioError } from "./errors.ts";
 import { FakeOAuth } from "./oauth.ts";
+import { FakeQuota, sendQuotaExhausted } from "./quota.ts";
 import { dialectOfPath, type Route, route } from "./routes.ts";
 import { chooseScenario, isErrorScenario, makeCall } from "./scenarios.ts";
 import { pause, sendCutJson, sendJson, sendStream, wasCut } from "./send.ts";
@@ -41,6 +43,8 @@ export interface FakeUpstream {
   requests: RecordedRequest[];
   /** The OAuth authorization server and token endpoint (see oauth.ts): issued tokens, revocation. */
   oauth: FakeOAuth;
+  /** Scripted quota exhaustion per model (and Code Assist project), see quota.ts. */
+  quota: FakeQuota;
   /** Forgets the recorded requests. */
   reset(): void;
   /** Closes the server and every open connection, streams included. */
@@ -61,8 +65,18 @@ function parseBody(chunks: Buffer[]): any {
   }
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, r: Route, body: any): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Route,
+  body: any,
+  quota: FakeQuota,
+): Promise<void> {
   const dialect = r.kind === "generate" ? r.surface.dialect : r.dialect;
+  if (dialect === "code-assist") {
+    const reset = quota.check(r.model, body?.project);
+    if (reset !== undefined) return sendQuotaExhausted(res, r.model, reset);
+  }
   const choice = chooseScenario(req.headers, r.model);
   if (!choice.ok) return sendError(res, dialect, 400, `unknown x-fake-scenario "${choice.requested}"`);
   const stream = r.kind === "generate" && r.stream;
@@ -93,6 +107,7 @@ function handle(
   chunks: Buffer[],
   requests: RecordedRequest[] | null,
   oauth: FakeOAuth,
+  quota: FakeQuota,
 ) {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -119,6 +134,7 @@ function handle(
     });
   }
 
+  if (handleAmp(req.method ?? "GET", path, req.headers, body, res)) return;
   if (oauth.handle(req.method ?? "GET", path, query, req.headers, body, res)) return;
   const r = route(req.method ?? "GET", path, query, req.headers, body);
   if (!r)
@@ -127,7 +143,7 @@ function handle(
     const dialect = r.kind === "generate" ? r.surface.dialect : r.dialect;
     return sendError(res, dialect, 401, "The access token has expired or was revoked.");
   }
-  answer(req, res, r, body).catch((err: unknown) => {
+  answer(req, res, r, body, quota).catch((err: unknown) => {
     if (!res.headersSent) sendError(res, "openai", 500, `fake upstream failed: ${String(err)}`);
     else res.destroy();
   });
@@ -137,10 +153,11 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   const requests: RecordedRequest[] = [];
   const recorded = opts.record === false ? null : requests;
   const oauth = new FakeOAuth();
+  const quota = new FakeQuota();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => handle(req, res, chunks, recorded, oauth));
+    req.on("end", () => handle(req, res, chunks, recorded, oauth, quota));
   });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -156,6 +173,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     url: `http://${urlHost}:${port}`,
     requests,
     oauth,
+    quota,
     reset() {
       requests.length = 0;
     },

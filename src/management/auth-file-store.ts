@@ -162,6 +162,21 @@ export async function deleteAllAuthFiles(dir: string): Promise<number> {
 
 /** Sets the file's `disabled` field (the Go original's on-disk flag), keeping everything else. */
 export async function setAuthFileDisabled(dir: string, name: string, disabled: boolean): Promise<void> {
+  await editAuthFile(dir, name, (content) => {
+    content.disabled = disabled;
+  });
+}
+
+/**
+ * Changes one credential file through `edit` (which mutates the parsed object), keeping every
+ * other field and the file's layout; serialised with other changes of the same file. 404 when
+ * the file is missing, 409 when what is stored is not a JSON object.
+ */
+export async function editAuthFile(
+  dir: string,
+  name: string,
+  edit: (content: Record<string, unknown>) => void,
+): Promise<void> {
   const path = join(dir, checkAuthFileName(name));
   await locked(path, async () => {
     let text: string;
@@ -178,7 +193,7 @@ export async function setAuthFileDisabled(dir: string, name: string, disabled: b
     } catch (err) {
       throw new ManagementError(409, `cannot change ${name}: ${(err as Error).message}`);
     }
-    content.disabled = disabled;
+    edit(content);
     // Keep the file's layout style: indented files stay indented.
     const indent = /^\{\s*\n(\s+)"/.exec(text)?.[1].length ?? 0;
     const next = JSON.stringify(content, null, indent || undefined) + (text.endsWith("\n") ? "\n" : "");

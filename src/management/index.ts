@@ -4,14 +4,22 @@ import { log } from "../logging/logger.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { managementAccess } from "./access.ts";
 import { respondToError } from "./errors.ts";
+import { registerAmpcode } from "./routes/ampcode.ts";
 import { registerApiCall } from "./routes/api-call.ts";
+import { registerApiKeyUsage } from "./routes/api-key-usage.ts";
+import { registerAuthFileFields } from "./routes/auth-file-fields.ts";
+import { registerAuthFileModels } from "./routes/auth-file-models.ts";
 import { registerAuthFiles } from "./routes/auth-files.ts";
 import { registerClientKeys } from "./routes/client-keys.ts";
 import { registerConfigFile } from "./routes/config-file.ts";
 import { registerLogs, registerRequestErrorLogs } from "./routes/logs.ts";
+import { registerModelDefinitions } from "./routes/model-definitions.ts";
 import { registerOAuthLogin } from "./routes/oauth-login.ts";
 import { registerOAuthMaps } from "./routes/oauth-maps.ts";
+import { registerOAuthCallbackGet, registerOAuthSession } from "./routes/oauth-session.ts";
 import { registerProviderKeys } from "./routes/provider-keys.ts";
+import { registerRequestLogById } from "./routes/request-log-by-id.ts";
+import { registerResetQuota } from "./routes/reset-quota.ts";
 import { registerSettings } from "./routes/settings.ts";
 import { registerStatus } from "./routes/status.ts";
 import { registerUsage } from "./routes/usage.ts";
@@ -44,6 +52,8 @@ export function createManagementApp(rt: Runtime): Hono {
 
   const app = new Hono();
   app.onError(respondToError);
+  // Public (no key): a login's own state admits it. Registered ahead of the key check.
+  registerOAuthCallbackGet(app, rt, envPassword);
   app.use("*", managementAccess(rt, { envPassword, onPlaintextSecret: hashSecret }));
   app.use(
     "*",
@@ -66,5 +76,13 @@ export function createManagementApp(rt: Runtime): Hono {
   registerStatus(app);
   registerUsage(app, rt);
   registerApiCall(app, rt);
+  registerAuthFileModels(app, rt);
+  registerAuthFileFields(app, rt);
+  registerModelDefinitions(app);
+  registerRequestLogById(app, rt);
+  registerApiKeyUsage(app, rt);
+  registerResetQuota(app, rt);
+  registerOAuthSession(app, rt);
+  registerAmpcode(app, rt);
   return app;
 }

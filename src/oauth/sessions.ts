@@ -30,6 +30,10 @@ interface PrivateSession extends LoginSession {
   verifier: string;
   redirectUri: string;
   finishing?: Promise<LoginSession>;
+  /** Set by `cancel`: whatever the login still produces is not saved. */
+  cancelled?: boolean;
+  /** Stops the background work of a login that finishes on its own (a device-flow poll). */
+  onCancel?: () => void;
 }
 
 /** How long a started login may take, and how long its outcome stays readable. */
@@ -64,9 +68,9 @@ export class LoginSessions {
   /**
    * Follows a login that finishes on its own (a device flow polling in the background): `wait`
    * until `outcome` settles, then `ok` with the file saved in auth-dir, or `error`. Returns the
-   * state to poll with.
+   * state to poll with. `onCancel` stops the work behind `outcome` when the login is cancelled.
    */
-  track(kind: AuthKind, outcome: Promise<NewAuthFile>): string {
+  track(kind: AuthKind, outcome: Promise<NewAuthFile>, onCancel?: () => void): string {
     this.prune();
     const state = createState();
     const s: PrivateSession = {
@@ -76,10 +80,25 @@ export class LoginSessions {
       verifier: "",
       redirectUri: "",
       expiresAt: Date.now() + SESSION_TTL_MS,
+      onCancel,
     };
     this.sessions.set(state, s);
     s.finishing = this.save(s, outcome);
     return state;
+  }
+
+  /**
+   * Abandons a login still waiting (the panel closed its dialog): the session is forgotten and
+   * nothing it produces later is saved. False when `state` names no waiting login.
+   */
+  cancel(state: string): boolean {
+    this.prune();
+    const s = this.sessions.get(state);
+    if (s?.status !== "wait") return false;
+    s.cancelled = true;
+    this.sessions.delete(state);
+    s.onCancel?.();
+    return true;
   }
 
   get(state: string): LoginSession | undefined {
@@ -116,12 +135,14 @@ export class LoginSessions {
   private async save(s: PrivateSession, outcome: Promise<NewAuthFile>): Promise<LoginSession> {
     try {
       const file = await outcome;
+      if (s.cancelled) return settle(s, "error", "the login was cancelled");
       await saveNewAuthFile(this.rt.config["auth-dir"], file);
       s.fileName = file.fileName;
       log.info({ file: file.fileName, type: s.kind.type }, "login finished; account saved");
       return settle(s, "ok");
     } catch (err) {
       const message = (err as Error)?.message ?? String(err);
+      if (s.cancelled) return settle(s, "error", "the login was cancelled");
       log.warn({ type: s.kind.type, reason: message }, "login failed");
       return settle(s, "error", `could not finish the login: ${message}`);
     }

@@ -1,3 +1,4 @@
+import type { Credential } from "../credentials/credential.ts";
 import { joinUrl } from "./base-url.ts";
 import type { Provider } from "./types.ts";
 
@@ -69,16 +70,43 @@ export function withProject(body: string, project: string): string {
 }
 
 /**
- * `quota-exceeded.switch-preview-model`: when a Gemini CLI account's quota for `model` is
- * used up (429), the preview builds of the same model are tried next, in this order, before
- * the account is given up. Empty for models without a preview sibling.
+ * `quota-exceeded.switch-preview-model`: preview builds of a model to try, in order, on the
+ * same account when its quota for the model is used up (a 429). Data, one line per model.
+ *
+ * Empty on purpose. The Go original's table (gemini-2.5-pro -> gemini-2.5-pro-preview-05-06,
+ * gemini-2.5-pro-preview-06-05; gemini-2.5-flash -> gemini-2.5-flash-preview-04-17,
+ * gemini-2.5-flash-preview-05-20; gemini-2.5-flash-lite -> gemini-2.5-flash-lite-preview-06-17)
+ * was emptied entry by entry in Nov/Dec 2025 because Google retired those builds: Code Assist
+ * answers 404 for them (CLIProxyAPI issue #414). No model served today has a preview sibling;
+ * when one appears, add its line here.
  */
-const PREVIEW_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
-  "gemini-2.5-pro": ["gemini-2.5-pro-preview-05-06", "gemini-2.5-pro-preview-06-05"],
-  "gemini-2.5-flash": ["gemini-2.5-flash-preview-04-17", "gemini-2.5-flash-preview-05-20"],
-  "gemini-2.5-flash-lite": ["gemini-2.5-flash-lite-preview-06-17"],
-};
+export const PREVIEW_FALLBACKS = new Map<string, readonly string[]>();
 
 export function previewFallbacks(model: string): readonly string[] {
-  return PREVIEW_FALLBACKS[model] ?? [];
+  return PREVIEW_FALLBACKS.get(model) ?? [];
+}
+
+/**
+ * Every Cloud project of the account, the one it serves first at the head. Go writes several as
+ * "a,b,c" into `project_id` (a login for several or ALL projects); the reader keeps them in
+ * the `projects` attribute. `quota-exceeded.switch-project` moves through them on a 429.
+ */
+export function accountProjects(cred: Credential): string[] {
+  const first = cred.attributes?.project_id ?? "";
+  const all = (cred.attributes?.projects ?? "").split(",").filter((p) => p !== "");
+  return all.length > 0 ? all : first ? [first] : [];
+}
+
+/**
+ * The `v1internal:countTokens` body for an encoded Code Assist request `{model, request}`:
+ * `{request: {model: "models/<id>", contents}}` as Gemini CLI sends it, plus the system
+ * instruction and tools (the Go original sends those too) so they are counted. No project:
+ * counting is not billed to one.
+ */
+export function countTokensBody(encoded: Record<string, any>, model: string): Record<string, unknown> {
+  const inner = (encoded.request ?? {}) as Record<string, unknown>;
+  const request: Record<string, unknown> = { model: `models/${model}`, contents: inner.contents ?? [] };
+  if (inner.systemInstruction !== undefined) request.systemInstruction = inner.systemInstruction;
+  if (inner.tools !== undefined) request.tools = inner.tools;
+  return { request };
 }

@@ -22,6 +22,7 @@ import { ModelRenamer, renameModelInBody } from "./model-rename.ts";
 import { rewriteModel } from "./model-rewrite.ts";
 import { startNonStreamKeepAlive } from "./nonstream-keepalive.ts";
 import { addPassthroughHeaders } from "./passthrough-headers.ts";
+import { QuotaFallback } from "./quota-fallback.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** A generate call as the route decoded it: enough to route without touching the body again. */
@@ -33,6 +34,8 @@ export interface InboundCall {
   body: any;
   /** Model as the client named it (from the body, or the URL for Gemini). */
   model: string;
+  /** Model to route by when it differs from `model` (Amp model-mappings); answers keep `model`. */
+  routeModel?: string;
   stream: boolean;
   /** Gemini clients choose SSE (`alt=sse`) or a JSON array stream. */
   sse: boolean;
@@ -58,7 +61,7 @@ const DONE: Attempt = { done: true };
  */
 export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerResponse): Promise<void> {
   const config = rt.config;
-  const resolution = rt.registry.resolve(call.model);
+  const resolution = rt.registry.resolve(call.routeModel ?? call.model);
   if (!resolution) {
     throw new ProxyError(404, `model "${call.model}" is not served by any configured provider`, {
       code: "model_not_found",
@@ -174,7 +177,13 @@ async function tryCandidate(
   res: ServerResponse,
   signal: AbortSignal,
   refreshed = false,
+  quota?: QuotaFallback,
 ): Promise<Attempt> {
+  if (!quota && cand.cred.provider === "gemini-cli") {
+    // quota-exceeded.*: the attempt starts at the account's first (project, model) step not spent.
+    const plan = new QuotaFallback(rt, cand);
+    return tryCandidate(rt, ex, plan.current, res, signal, refreshed, plan);
+  }
   const { cred, upstreamModel } = cand;
   const provider = providers[cred.provider];
   const call = ex.call;
@@ -217,9 +226,19 @@ async function tryCandidate(
     // An OAuth token may have expired or been revoked early: refresh once, retry the same account.
     if (status === 401 && !refreshed) {
       const fresh = await refreshAfterUnauthorized(rt, cred);
-      if (fresh && !signal.aborted) return tryCandidate(rt, ex, { ...cand, cred: fresh }, res, signal, true);
+      if (fresh && !signal.aborted) {
+        const again = quota ? quota.withCredential(fresh) : { ...cand, cred: fresh };
+        return tryCandidate(rt, ex, again, res, signal, true, quota);
+      }
     }
     const hint = resetHintMs(up.headers, text);
+    if (quota) {
+      // A Gemini CLI account out of quota tries its preview models and other projects first.
+      const next = quota.failed(rt, status, text, hint);
+      if (next && !signal.aborted) return tryCandidate(rt, ex, next, res, signal, refreshed, quota);
+      const spent = quota.spent(rt);
+      if (spent) return { done: false, ...spent };
+    }
     if (COOLS.has(status))
       rt.cooldowns.fail(cred.id, upstreamModel, status, status === 429 ? hint : undefined);
     const error = new ProxyError(status, upstreamErrorMessage(status, text), {
@@ -230,6 +249,7 @@ async function tryCandidate(
   }
 
   rt.cooldowns.succeed(cred.id, upstreamModel);
+  quota?.succeeded(rt);
   if (!call.stream) return relayJson(ex, provider, cred, upstreamModel, up, res, signal);
   return relayStream(ex, provider, upstreamModel, up, res, signal, rt.config.streaming["keepalive-seconds"]);
 }

@@ -12,6 +12,7 @@ import type { Config } from "../config/index.ts";
 import { log } from "../logging/logger.ts";
 import { logFileName, pruneErrorLogs, writeLogFile } from "./files.ts";
 import { formatLogFile, type HeaderBag, type UpstreamAttempt, type UpstreamFailure } from "./format.ts";
+import { newRequestId } from "./request-id.ts";
 import { knownSecretsPattern } from "./scrub.ts";
 
 export interface RequestLogSettings {
@@ -48,6 +49,8 @@ export interface RequestMeta {
 export interface RequestLogEntry {
   /** True when bodies and response bytes are being captured (request-log on). */
   readonly capturing: boolean;
+  /** The request id the log file name ends with (made on first read); absent without a logger. */
+  readonly id?: string;
   requestBody(text: string): void;
   /** An upstream call about to be made (kept only while capturing). */
   upstream(attempt: UpstreamAttempt): void;
@@ -147,12 +150,19 @@ class Entry implements RequestLogEntry {
   private captured = 0;
   private truncated = 0;
   private done = false;
+  private requestId: string | undefined;
 
   constructor(logger: FileRequestLogger, meta: RequestMeta, capturing: boolean) {
     this.logger = logger;
     this.meta = meta;
     this.body = meta.body;
     this.capturing = capturing;
+  }
+
+  /** Made lazily: a request that writes no file and shows no header never pays for one. */
+  get id(): string {
+    this.requestId ??= this.meta.requestId || newRequestId();
+    return this.requestId;
   }
 
   requestBody(text: string): void {
@@ -198,7 +208,7 @@ class Entry implements RequestLogEntry {
       method: this.meta.method,
       url: this.meta.url,
       time: this.time,
-      requestId: this.meta.requestId,
+      requestId: this.id,
       headers: this.meta.headers,
       requestBody: this.body === undefined ? undefined : this.cap(this.body),
       attempts: this.attempts,
@@ -209,7 +219,7 @@ class Entry implements RequestLogEntry {
       responseTruncated: this.truncated,
       known: logger.known,
     });
-    const name = logFileName(this.meta.url, this.time, this.meta.requestId, errorOnly);
+    const name = logFileName(this.meta.url, this.time, this.id, errorOnly);
     return logger.track(
       writeLogFile(settings.dir, name, content).then(
         (path) => {

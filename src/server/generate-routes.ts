@@ -5,6 +5,7 @@ import { ollamaLoadBody } from "../protocols/ollama/catalog.ts";
 import { proxyCountTokens } from "../proxy/count-tokens.ts";
 import { type InboundCall, proxyGenerate } from "../proxy/pipeline.ts";
 import type { Runtime } from "../proxy/runtime.ts";
+import { exposeRequestId } from "../request-log/request-id.ts";
 import { CallObserver } from "../usage/call-observer.ts";
 import { checkAccess } from "./access.ts";
 import { parseJsonObject, readBody } from "./body.ts";
@@ -15,7 +16,7 @@ import { sendError, sendJson } from "./respond.ts";
  * The hot routes: every POST that generates. Matched by a switch on the path, handled on raw
  * node:http objects with the body read and parsed exactly once.
  */
-interface GenerateRoute {
+export interface GenerateRoute {
   format: WireFormat;
   surface: ErrorSurface;
   /** count_tokens / countTokens instead of a generation. */
@@ -52,7 +53,12 @@ export function matchGenerateRoute(method: string, path: string): GenerateRoute 
     if (action !== "generateContent" && action !== "streamGenerateContent" && action !== "countTokens") {
       return undefined;
     }
-    const model = decodeURIComponent(rest.slice(0, colon));
+    let model: string;
+    try {
+      model = decodeURIComponent(rest.slice(0, colon));
+    } catch {
+      return undefined; // a malformed %-escape must not throw out of the request listener
+    }
     return {
       format: "gemini",
       surface: "gemini",
@@ -63,12 +69,19 @@ export function matchGenerateRoute(method: string, path: string): GenerateRoute 
   return undefined;
 }
 
+/**
+ * Sees a decoded call before it is routed (the Amp aliases, src/amp/): it may adjust the call,
+ * or answer the request itself and return true.
+ */
+export type GenerateIntercept = (call: InboundCall, clientKey: string) => boolean | Promise<boolean>;
+
 export async function handleGenerate(
   rt: Runtime,
   route: GenerateRoute,
   req: IncomingMessage,
   res: ServerResponse,
   query: string,
+  intercept?: GenerateIntercept,
 ): Promise<void> {
   const started = performance.now();
   let observer: CallObserver | undefined;
@@ -113,6 +126,7 @@ export async function handleGenerate(
         route.surface === "ollama" ? body.stream !== false : body.stream === true && !call.compact;
       call.sse = true;
     }
+    if (intercept && (await intercept(call, clientKey))) return;
     if (route.countTokens) {
       await proxyCountTokens(rt, call, res);
     } else {
@@ -127,6 +141,7 @@ export async function handleGenerate(
         stream: call.stream,
       });
       call.observer = observer;
+      exposeRequestId(res, observer.log);
       await proxyGenerate(rt, call, res);
       // Returning without a finished response means the client went away first.
       if (res.writableEnded) observer.finish(res.statusCode);
@@ -134,6 +149,7 @@ export async function handleGenerate(
     }
   } catch (err) {
     const e = toProxyError(err);
+    if (observer) exposeRequestId(res, observer.log, true);
     sendError(res, e, route.surface);
     observer?.finish(e.status, { failed: true, body: JSON.stringify(errorBody(e, route.surface)) });
   }

@@ -8,6 +8,7 @@ import {
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import { handleAmp, matchAmpRoute } from "../amp/index.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { createApp } from "./app.ts";
 import { applyCors } from "./cors.ts";
@@ -51,6 +52,12 @@ export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerR
     const v1 = matchV1InternalRoute(req.method ?? "GET", path);
     if (v1) {
       void handleV1Internal(rt, v1, req, res, q < 0 ? "" : url.slice(q + 1));
+      return;
+    }
+    // Amp CLI: /api/provider/{provider}/... aliases and Amp's control plane (src/amp/).
+    const amp = matchAmpRoute(req.method ?? "GET", path);
+    if (amp) {
+      void handleAmp(rt, amp, req, res, path, q < 0 ? "" : url.slice(q + 1));
       return;
     }
     void fallback(req, res);

@@ -3,6 +3,7 @@ import { isLoopbackAddress } from "../management/client-address.ts";
 import { proxyCountTokens } from "../proxy/count-tokens.ts";
 import { type InboundCall, proxyGenerate } from "../proxy/pipeline.ts";
 import type { Runtime } from "../proxy/runtime.ts";
+import { exposeRequestId } from "../request-log/request-id.ts";
 import { CallObserver } from "../usage/call-observer.ts";
 import { parseJsonObject, readBody } from "./body.ts";
 import { errorBody, ProxyError, toProxyError } from "./errors.ts";
@@ -80,6 +81,7 @@ export async function handleV1Internal(
           stream: call.stream,
         });
         call.observer = observer;
+        exposeRequestId(res, observer.log);
         await proxyGenerate(rt, call, res);
         if (res.writableEnded) observer.finish(res.statusCode);
         else observer.finish(499, { failed: true });
@@ -112,6 +114,7 @@ export async function handleV1Internal(
     }
   } catch (err) {
     const e = toProxyError(err);
+    if (observer) exposeRequestId(res, observer.log, true);
     sendError(res, e, "gemini");
     observer?.finish(e.status, { failed: true, body: JSON.stringify(errorBody(e, "gemini")) });
   }

@@ -49,6 +49,14 @@ export interface ApiModelTotals {
   tokens: number;
 }
 
+/** Requests one credential served in one time slot (`slot` = floor(ts / slot length)). */
+export interface CredentialSlot {
+  credentialId: string;
+  slot: number;
+  requests: number;
+  failures: number;
+}
+
 export interface LocalHourTotals {
   /** Local time, `YYYY-MM-DD HH`. */
   localHour: string;
@@ -264,6 +272,25 @@ export class UsageDatabase {
       requests: Number(r.requests),
       failures: Number(r.failures),
       tokens: Number(r.tokens),
+    }));
+  }
+
+  /**
+   * Requests and failures per credential and `slotMs`-long slot since `sinceMs`, from detail
+   * rows (hourly rows carry no credential). Reads through the ts index.
+   */
+  credentialSlots(sinceMs: number, slotMs: number): CredentialSlot[] {
+    const rows = this.db
+      .prepare(
+        `SELECT credential_id, CAST(ts / ? AS INTEGER) AS slot, COUNT(*) AS requests, SUM(failed) AS failures
+         FROM usage_detail WHERE ts >= ? AND credential_id <> '' GROUP BY credential_id, slot`,
+      )
+      .all(Math.max(1, Math.floor(slotMs)), sinceMs) as any[];
+    return rows.map((r) => ({
+      credentialId: r.credential_id,
+      slot: Number(r.slot),
+      requests: Number(r.requests),
+      failures: Number(r.failures),
     }));
   }
 

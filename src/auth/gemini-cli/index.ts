@@ -21,16 +21,26 @@ export const geminiCliAuthKind: AuthKind = {
   read(content): AccountFields {
     const token = readGeminiToken(content);
     if (!token.accessToken) throw new AuthFileError('no "token.access_token"');
-    // Several projects ("a,b" or "ALL" in Go's multi-project logins): this account serves the first.
-    const project = textField(content, "project_id").split(",")[0].trim();
-    if (!project || project.toLowerCase() === "all") {
+    // Several projects ("a,b,c" from Go's multi-project logins): the account serves the first
+    // and, with quota-exceeded.switch-project, moves on to the next when its quota runs out.
+    const projects = [
+      ...new Set(
+        textField(content, "project_id")
+          .split(",")
+          .map((p) => p.trim())
+          .filter((p) => p !== ""),
+      ),
+    ];
+    if (projects.length === 0 || projects[0].toLowerCase() === "all") {
       throw new AuthFileError('no usable "project_id"; log in again with --login --project_id ID');
     }
+    const attributes: Record<string, string> = { project_id: projects[0] };
+    if (projects.length > 1) attributes.projects = projects.join(",");
     return {
       accessToken: token.accessToken,
       expiresAt: token.expiresAt,
       baseUrl: apiBase(GEMINI_CLI_OAUTH.kind, CODE_ASSIST_BASE_URL),
-      attributes: { project_id: project },
+      attributes,
     };
   },
   async refresh(content, ctx) {

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { z } from "zod";
-import { allAuthKinds, authKindForLoginName } from "../../auth/registry.ts";
+import { allAuthKinds } from "../../auth/registry.ts";
 import { log } from "../../logging/logger.ts";
 import {
   type DeviceAuthorization,
@@ -11,6 +11,7 @@ import {
 import { loginSessionsFor } from "../../oauth/sessions.ts";
 import type { Runtime } from "../../proxy/runtime.ts";
 import { readJson, validate } from "../body.ts";
+import { finishOAuthCallback } from "../oauth-callback.ts";
 
 // Logins from the web panel: `GET /{name}-auth-url` starts one (`{status, url, state}`),
 // `GET /get-auth-status?state=` reports `wait` / `ok` / `error`, and `POST /oauth-callback`
@@ -54,10 +55,12 @@ export function registerOAuthLogin(app: Hono, rt: Runtime): void {
         log.warn({ type: kind.type, reason: (err as Error).message }, "device login could not start");
         return c.json({ status: "error", error: "failed to generate authorization url" }, 500);
       }
-      const file = pollDeviceToken(device, auth, { proxyUrl, keepAlive: false }).then((tokens) =>
-        device.toFile(tokens),
+      // DELETE /oauth-session stops the background polling through this signal.
+      const polling = new AbortController();
+      const file = pollDeviceToken(device, auth, { proxyUrl, keepAlive: false, signal: polling.signal }).then(
+        (tokens) => device.toFile(tokens),
       );
-      const state = sessions.track(kind, file);
+      const state = sessions.track(kind, file, () => polling.abort());
       return c.json({
         status: "ok",
         url: verificationUrl(auth),
@@ -79,35 +82,7 @@ export function registerOAuthLogin(app: Hono, rt: Runtime): void {
 
   app.post("/oauth-callback", async (c) => {
     const body = validate(callbackBody, await readJson(c));
-    const kind = authKindForLoginName(body.provider);
-    if (!kind) return c.json({ status: "error", error: "unsupported provider" }, 400);
-    let { code, state, error } = body;
-    if (body.redirect_url?.trim()) {
-      let url: URL;
-      try {
-        url = new URL(body.redirect_url.trim());
-      } catch {
-        return c.json({ status: "error", error: "invalid redirect_url" }, 400);
-      }
-      // Claude's page may show `code#state`; a pasted URL can also carry them in the fragment.
-      const q = url.searchParams;
-      const fragment = new URLSearchParams(url.hash.slice(1));
-      code ||= q.get("code") ?? fragment.get("code") ?? undefined;
-      state ||= q.get("state") ?? fragment.get("state") ?? undefined;
-      error ||= q.get("error") ?? fragment.get("error") ?? undefined;
-    }
-    state = state?.trim();
-    if (!state) return c.json({ status: "error", error: "state is required" }, 400);
-    const session = sessions.get(state);
-    if (!session) return c.json({ status: "error", error: "unknown or expired state" }, 404);
-    if (session.kind !== kind) {
-      return c.json({ status: "error", error: `state belongs to a ${session.kind.title} login` }, 400);
-    }
-    if (!code?.trim() && !error?.trim()) {
-      return c.json({ status: "error", error: "code or error is required" }, 400);
-    }
-    const done = await sessions.finish(state, { code: code?.trim(), error: error?.trim() });
-    if (done.status === "error") return c.json({ status: "error", error: done.error }, 400);
-    return c.json({ status: "ok" });
+    const answer = await finishOAuthCallback(sessions, { ...body, redirectUrl: body.redirect_url });
+    return c.json(answer.body, answer.status);
   });
 }

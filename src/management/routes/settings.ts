@@ -93,6 +93,19 @@ export const SETTINGS: readonly Setting[] = [
     toFile: canonicalStrategy,
   },
   { route: "proxy-url", responseKey: "proxy-url", path: ["proxy-url"], value: proxyUrl, deleteTo: "" },
+  // GET answers under the leaf name, as Go does: {"switch-project": true}.
+  {
+    route: "quota-exceeded/switch-project",
+    responseKey: "switch-project",
+    path: ["quota-exceeded", "switch-project"],
+    value: flag,
+  },
+  {
+    route: "quota-exceeded/switch-preview-model",
+    responseKey: "switch-preview-model",
+    path: ["quota-exceeded", "switch-preview-model"],
+    value: flag,
+  },
 ];
 
 function current(config: Config, path: readonly string[]): unknown {
