@@ -970,6 +970,21 @@ describe("config: write-back", () => {
     }
   });
 
+  it("redoes the edit when the file was saved by someone else while the edit was computed", async () => {
+    const { path, original } = await freshCopy("raced.yaml");
+    let calls = 0;
+    await updateConfigFile(path, async (doc) => {
+      calls++;
+      // An editor saves a change of its own while ours is being computed (first attempt only).
+      if (calls === 1) await writeFile(path, original.replace(/^port: 8317$/m, "port: 9001"));
+      setIn(doc, ["debug"], true);
+    });
+    assert.equal(calls, 2);
+    const { config } = await loadConfigFile(path);
+    assert.equal(config.port, 9001, "the editor's change is kept");
+    assert.equal(config.debug, true, "and ours is applied on top");
+  });
+
   it("still edits a file that really is empty", async () => {
     const path = join(dir, "empty.yaml");
     await writeFile(path, "");

@@ -26,27 +26,42 @@ function serialized<T>(file: string, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Edits made by someone else while one of ours was computed: that many times we start over. */
+const MAX_EDIT_ATTEMPTS = 5;
+
 /**
  * Applies `mutate` to the file's YAML document and writes it back if the result is valid.
  * Throws ConfigError (leaving the file untouched) when the current file is not parseable YAML
  * or the edited config does not validate. Returns the config as loaded from the new text.
+ *
+ * Our own edits are serialised; an editor saving the file meanwhile is not. Just before the
+ * write the file is read again, and if it changed the edit is redone on the new text, so a
+ * hand edit made while `mutate` ran (a bcrypt hash takes a while) is not overwritten.
  */
 export function updateConfigFile(
   path: string,
   mutate: (doc: ConfigDocument) => void | Promise<void>,
 ): Promise<LoadedConfig> {
   return serialized(resolve(path), async () => {
-    const text = await readSettledText(path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return "";
-      throw err;
-    });
-    const doc = parseDocument(text, { prettyErrors: false });
-    if (doc.errors.length > 0) parseConfigText(text, path); // throws the located syntax errors
-    await mutate(doc);
-    const next = renderDocument(doc, text);
-    const loaded = parseConfigText(next, path);
-    if (next !== text) await writeFileAtomic(path, next);
-    return loaded;
+    for (let attempt = 1; ; attempt++) {
+      const text = await readConfigText(path);
+      const doc = parseDocument(text, { prettyErrors: false });
+      if (doc.errors.length > 0) parseConfigText(text, path); // throws the located syntax errors
+      await mutate(doc);
+      const next = renderDocument(doc, text);
+      const loaded = parseConfigText(next, path);
+      if (next === text) return loaded;
+      if (attempt < MAX_EDIT_ATTEMPTS && (await readConfigText(path)) !== text) continue;
+      await writeFileAtomic(path, next);
+      return loaded;
+    }
+  });
+}
+
+function readConfigText(path: string): Promise<string> {
+  return readSettledText(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return "";
+    throw err;
   });
 }
 
