@@ -14,6 +14,11 @@ const MAX_CURSORS = 10_000;
  *
  * The cursor key is the model name without its thinking suffix, so `m(high)` and `m` rotate
  * together.
+ *
+ * `prefer` (a session's bound credential, see session-affinity.ts) goes first when it is usable,
+ * from any priority bucket; the others follow as failover in the order the strategy would give,
+ * without moving the cursor, so sessions that keep their credential do not shift the rotation
+ * new sessions get.
  */
 export class Scheduler {
   strategy: RoutingStrategy;
@@ -27,13 +32,26 @@ export class Scheduler {
     key: string,
     candidates: readonly Candidate[],
     cooldowns: CooldownTracker,
+    prefer?: string,
     now = Date.now(),
   ): Candidate[] {
     const usable: Candidate[] = [];
     for (const c of candidates)
       if (cooldowns.remaining(c.cred.id, c.upstreamModel, now) === 0) usable.push(c);
     if (usable.length <= 1) return usable;
+    if (prefer !== undefined) {
+      const at = usable.findIndex((c) => c.cred.id === prefer);
+      if (at >= 0) {
+        const bound = usable.splice(at, 1)[0];
+        return [bound, ...this.arrange(key, usable, false)];
+      }
+    }
+    return this.arrange(key, usable, true);
+  }
 
+  /** Priority buckets and the strategy's rotation; `advance` moves the cursor, else it is only read. */
+  private arrange(key: string, usable: Candidate[], advance: boolean): Candidate[] {
+    if (usable.length <= 1) return usable;
     const samePriority = usable.every((c) => c.cred.priority === usable[0].cred.priority);
     if (!samePriority) usable.sort((a, b) => b.cred.priority - a.cred.priority); // stable: keeps config order
     if (this.strategy === "fill-first") return usable;
@@ -42,7 +60,7 @@ export class Scheduler {
     let bucketEnd = 1;
     while (bucketEnd < usable.length && usable[bucketEnd].cred.priority === top) bucketEnd++;
     if (bucketEnd === 1) return usable;
-    const cursor = this.advance(key);
+    const cursor = advance ? this.advance(key) : (this.cursors.get(key) ?? 0);
     const start =
       this.strategy === "weighted-round-robin" ? weightedSlot(usable, bucketEnd, cursor) : cursor % bucketEnd;
     if (start === 0) return usable;

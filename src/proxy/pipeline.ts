@@ -44,6 +44,8 @@ export interface InboundCall {
   /** Usage, metrics and request-log feed for this call (absent for count_tokens). */
   observer?: CallObserver;
   headers: IncomingHttpHeaders;
+  /** A long-lived client session (one Responses WebSocket), for `routing.session-affinity`. */
+  executionSession?: string;
 }
 
 /** Statuses after which another credential is worth trying. */
@@ -88,13 +90,17 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
     // streaming.bootstrap-retries: a stream that failed before its first byte reached the
     // client is run again from the top (fresh credential order), for transient errors only.
     const bootstrapRetries = call.stream ? Math.max(0, config.streaming["bootstrap-retries"]) : 0;
+    const sticky = rt.affinity.session(call, resolution.key, call.observer?.clientKey); // undefined when off
     for (let boot = 0; boot <= bootstrapRetries && !abort.signal.aborted; boot++) {
       if (boot > 0 && !(lastError && bootstrapEligible(lastError.status))) break;
       for (let round = 0; round < rounds && !abort.signal.aborted; round++) {
-        const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns);
+        const bound = sticky?.bound(); // its credential goes first when usable
+        const order = rt.scheduler.order(resolution.key, resolution.candidates, rt.cooldowns, bound);
         const tries = maxCreds > 0 ? Math.min(maxCreds, order.length) : order.length;
         for (let i = 0; i < tries; i++) {
+          sticky?.picked(order[i].cred.id);
           const attempt = await tryCandidate(rt, exchange, order[i], res, abort.signal);
+          sticky?.settled(order[i].cred.id, attempt);
           if (attempt.done) return;
           lastError = attempt.error;
           if (!attempt.retryable) throw attempt.error;

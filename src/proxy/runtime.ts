@@ -3,6 +3,7 @@ import { CooldownTracker, cooldownPolicy } from "../credentials/cooldown.ts";
 import type { Credential } from "../credentials/credential.ts";
 import { credentialsFromConfig } from "../credentials/from-config.ts";
 import { type RoutingStrategy, Scheduler } from "../credentials/scheduler.ts";
+import { SessionAffinity } from "../credentials/session-affinity.ts";
 import { ModelRegistry } from "../routing/registry.ts";
 import { pruneDispatchers } from "../upstream/dispatchers.ts";
 import type { ObservationSinks } from "../usage/call-observer.ts";
@@ -23,6 +24,8 @@ export class Runtime {
   observe: ObservationSinks = {};
   readonly scheduler = new Scheduler();
   readonly cooldowns = new CooldownTracker();
+  /** Session bindings (`routing.session-affinity`); kept across reloads that leave routing as it was. */
+  readonly affinity = new SessionAffinity();
   /** Credentials that come from outside config.yaml (OAuth files), merged into the registry. */
   private extraCredentials: Credential[] = [];
 
@@ -35,6 +38,7 @@ export class Runtime {
     this.apiKeys = new Set(config["api-keys"].filter((k) => k.length > 0));
     this.bodyLimitBytes = config["body-limit-mb"] * 1024 * 1024;
     this.scheduler.strategy = config.routing.strategy as RoutingStrategy;
+    this.affinity.configure(config.routing);
     this.rebuild();
   }
 

@@ -45,6 +45,8 @@ export class ResponsesSession {
   #alive = true;
   #draining = false;
   #closed = false;
+  /** Names this connection for `routing.session-affinity` (the original's execution session). */
+  readonly #sessionId = randomId("ws_");
 
   constructor(rt: Runtime, ws: WebSocket, origin: SessionOrigin, limits?: MemoryLimits) {
     this.#rt = rt;
@@ -192,6 +194,7 @@ export class ResponsesSession {
       compact: false,
       headers: this.#origin.headers,
       observer,
+      executionSession: this.#sessionId,
     };
     this.#active.add(res);
     try {

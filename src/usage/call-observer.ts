@@ -70,6 +70,11 @@ export class CallObserver {
     sinks.metrics?.requestStarted();
   }
 
+  /** The client key that passed the access check ('' when access is open). */
+  get clientKey(): string {
+    return this.start.clientKey ?? "";
+  }
+
   /** An attempt goes to this credential (call again on failover; the last one is recorded). */
   attempt(by: ServedBy): void {
     this.servedBy = by;
