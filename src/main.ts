@@ -46,8 +46,18 @@ async function main(): Promise<number> {
     import("./logging/logger.ts"),
     import("./start.ts"),
   ]);
+  // GITSTORE_* / PGSTORE_* / OBJECTSTORE_*: config and auth files live in a store (src/store/);
+  // as in the Go original, --config is then not used.
+  const { StoreError, storeSettingsFromEnv } = await import("./store/env.ts");
+  let store: ReturnType<typeof storeSettingsFromEnv>;
+  try {
+    store = storeSettingsFromEnv(process.env, process.cwd());
+  } catch (err) {
+    process.stderr.write(`Invalid store settings: ${(err as Error).message}\n`);
+    return 1;
+  }
   const configPath = resolve(args.config);
-  const { created } = await ensureConfigFile(configPath, examplePath());
+  const { created } = store ? { created: false } : await ensureConfigFile(configPath, examplePath());
   if (created) {
     process.stdout.write(
       `Created ${configPath} from config.example.yaml.\n` +
@@ -58,8 +68,17 @@ async function main(): Promise<number> {
 
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   try {
-    proxy = await startProxy({ configPath });
+    if (store) {
+      const { startWithStore } = await import("./store/start-with-store.ts");
+      proxy = await startWithStore(store, { examplePath: storeExamplePath() });
+    } else {
+      proxy = await startProxy({ configPath });
+    }
   } catch (err) {
+    if (err instanceof StoreError) {
+      process.stderr.write(`Cannot use the configured store: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof ConfigError) {
       process.stderr.write(
         `Invalid configuration, not starting:\n${err.problems.map((p) => `  ${p}`).join("\n")}\n`,
@@ -98,6 +117,12 @@ function examplePath(): string {
     if (existsSync(p)) return p;
   }
   return resolve("config.example.yaml");
+}
+
+/** A store is seeded from ./config.example.yaml when there is one (as in Go), else the packaged one. */
+function storeExamplePath(): string {
+  const local = resolve("config.example.yaml");
+  return existsSync(local) ? local : examplePath();
 }
 
 main().then(

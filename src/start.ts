@@ -4,9 +4,10 @@ import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./con
 import { configureLogger, log } from "./logging/logger.ts";
 import { countCredentialStates } from "./metrics/credential-states.ts";
 import { metricsFor } from "./metrics/registry.ts";
-import { Runtime } from "./proxy/runtime.ts";
+import type { Runtime } from "./proxy/runtime.ts";
 import { createRequestLogger, requestLogSettings } from "./request-log/logger.ts";
 import { type RunningServer, startServer } from "./server/http-server.ts";
+import { pinAuthDir, runtimeWithAuthDir } from "./store/pinned-auth-dir.ts";
 import { closeAllDispatchers } from "./upstream/dispatchers.ts";
 import { UsageRecorder, usageSettings } from "./usage/recorder.ts";
 
@@ -17,6 +18,8 @@ export interface StartOptions {
   port?: number;
   /** Debounce of the config watcher, ms. */
   watchDebounceMs?: number;
+  /** auth-dir to use whatever the config says (a store's mirror, src/store/). */
+  authDir?: string;
 }
 
 export interface RunningProxy {
@@ -28,11 +31,13 @@ export interface RunningProxy {
 
 /** Loads the config, starts the server and the config watcher. Throws ConfigError on a bad file. */
 export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
-  const { config, warnings } = await loadConfigFile(opts.configPath);
+  const loaded = await loadConfigFile(opts.configPath);
+  const config = pinAuthDir(loaded.config, opts.authDir);
+  const { warnings } = loaded;
   applyLogging(config);
   for (const w of warnings) log.warn(w);
 
-  const runtime = new Runtime(config);
+  const runtime = runtimeWithAuthDir(config, opts.authDir);
   runtime.configPath = opts.configPath;
   const usage = new UsageRecorder(usageSettings(config));
   const requestLog = createRequestLogger(requestLogSettings(config));
@@ -66,7 +71,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
 
   const watcher = watchConfigFile(
     opts.configPath,
-    ({ config: next, warnings: w }) => {
+    ({ config: loadedNext, warnings: w }) => {
+      const next = pinAuthDir(loadedNext, opts.authDir);
       for (const line of w) log.warn(line);
       runtime.apply(next);
       auth.reconfigure().catch((err) => log.error({ err: (err as Error).message }, "auth-dir reload failed"));
