@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.ts";
 import type { Credential, ModelMapping } from "../credentials/credential.ts";
+import { compileErrorRules, type ErrorRule } from "../credentials/error-rules.ts";
 import { maskSecret } from "../logging/redact.ts";
 import { catalogs } from "../providers/catalog.ts";
 import { providers } from "../providers/index.ts";
@@ -35,6 +36,7 @@ export function buildCredential(
     weight: file.weight,
     models: aliasedModels(kind, config),
     excludedModels: [...file.excludedModels, ...(config["oauth-excluded-models"][kind.type] ?? [])],
+    ...channelErrorRules(config, kind.type, kind.provider),
     kind: "oauth",
     attributes: { ...fields.attributes, auth_file: file.name },
   };
@@ -80,4 +82,17 @@ function mapping(name: string, upstream: string, displayName: string): ModelMapp
 export function upstreamModelsOf(cred: Credential): string[] {
   if (cred.models.length > 0) return [...new Set(cred.models.map((m) => m.upstream))];
   return (catalogs[cred.provider] ?? []).map((m) => m.id);
+}
+
+/** Compiled once per rules list of a config (2,000 accounts of one channel share it). */
+const compiledRules = new WeakMap<object, ErrorRule[] | undefined>();
+
+/** `oauth-request-scoped-errors` of the account's channel (its file type, else its provider id). */
+function channelErrorRules(config: Config, type: string, provider: string): { errorRules?: ErrorRule[] } {
+  const byChannel = config["oauth-request-scoped-errors"];
+  const rules = byChannel[type] ?? byChannel[provider];
+  if (!rules) return {};
+  if (!compiledRules.has(rules)) compiledRules.set(rules, compileErrorRules(rules));
+  const errorRules = compiledRules.get(rules);
+  return errorRules ? { errorRules } : {};
 }

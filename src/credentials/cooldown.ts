@@ -80,6 +80,16 @@ export class CooldownTracker {
     return duration;
   }
 
+  /**
+   * A cooldown a `request-scoped-errors` rule asked for: the status's own duration, or the
+   * transient one when the status has none (a 400 the rule singles out).
+   */
+  forceFail(credId: string, model: string, status: number, resetMs?: number, now = Date.now()): number {
+    if (this.policy.noCooling.has(credId)) return 0;
+    const own = resetMs !== undefined && resetMs >= 0 ? resetMs : this.defaultCooldown(status, 1);
+    return this.fail(credId, model, status, own > 0 ? own : this.policy.transientMs, now);
+  }
+
   /** Success clears the state for that pair, backoff included. */
   succeed(credId: string, model: string): void {
     if (this.states.size === 0) return;

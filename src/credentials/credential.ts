@@ -1,5 +1,6 @@
 import type { ThinkingSupport } from "../providers/catalog.ts";
 import type { ProviderId } from "../providers/types.ts";
+import type { ErrorRule } from "./error-rules.ts";
 
 /** A client-facing model name served by a credential, and the upstream name it maps to. */
 export interface ModelMapping {
@@ -44,6 +45,8 @@ export interface Credential {
   excludedModels: string[];
   /** `disable-cooling` for this key (its own setting, else the global one); unset = the global one. */
   disableCooling?: boolean;
+  /** Compiled `request-scoped-errors` (or the OAuth channel's `oauth-request-scoped-errors`). */
+  errorRules?: readonly ErrorRule[];
   /** Where it comes from: an API key in config.yaml (the default when unset) or an OAuth file in auth-dir. */
   kind?: "api-key" | "oauth";
   /**

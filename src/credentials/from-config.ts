@@ -6,6 +6,7 @@ import type { ThinkingSupport } from "../providers/catalog.ts";
 import { providers } from "../providers/index.ts";
 import type { ProviderId } from "../providers/types.ts";
 import type { Credential, ModelMapping } from "./credential.ts";
+import { compileErrorRules, type ErrorRule } from "./error-rules.ts";
 
 /** Credentials for every API key in the config, in config order. */
 export function credentialsFromConfig(config: Config): Credential[] {
@@ -32,6 +33,7 @@ export function credentialsFromConfig(config: Config): Credential[] {
           models: mappings(e.models),
           excludedModels: e["excluded-models"],
           disableCooling: e["disable-cooling"] ?? globalNoCooling,
+          errorRules: compileErrorRules(e["request-scoped-errors"]),
         }),
       );
     }
@@ -39,6 +41,7 @@ export function credentialsFromConfig(config: Config): Credential[] {
 
   for (const compat of config["openai-compatibility"] ?? []) {
     if (compat.disabled) continue;
+    const errorRules = compileErrorRules(compat["request-scoped-errors"]);
     for (const entry of compat["api-key-entries"] ?? []) {
       out.push(
         build("openai-compatibility", compat.name, entry["api-key"], {
@@ -51,6 +54,7 @@ export function credentialsFromConfig(config: Config): Credential[] {
           models: mappings(compat.models),
           excludedModels: [],
           disableCooling: compat["disable-cooling"] ?? globalNoCooling,
+          errorRules,
         }),
       );
     }
@@ -77,6 +81,7 @@ interface EntryOptions {
   models: ModelMapping[];
   excludedModels?: string[];
   disableCooling: boolean;
+  errorRules?: ErrorRule[];
 }
 
 function build(provider: ProviderId, providerName: string, apiKey: string, o: EntryOptions): Credential {
@@ -96,6 +101,7 @@ function build(provider: ProviderId, providerName: string, apiKey: string, o: En
     models: o.models,
     excludedModels: o.excludedModels ?? [],
     disableCooling: o.disableCooling,
+    ...(o.errorRules ? { errorRules: o.errorRules } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { request } from "undici";
 import { refreshAfterUnauthorized } from "../auth/index.ts";
 import type { Credential } from "../credentials/credential.ts";
+import { decideByRules } from "../credentials/error-rules.ts";
 import { codecFor } from "../protocols/index.ts";
 import type { IRRequest, IRStreamEvent, SSEMessage, WireFormat } from "../protocols/ir.ts";
 import { mergeAnthropicBeta } from "../providers/claude.ts";
@@ -245,13 +246,18 @@ async function tryCandidate(
       const spent = quota.spent(rt);
       if (spent) return { done: false, ...spent };
     }
-    if (COOLS.has(status))
-      rt.cooldowns.fail(cred.id, upstreamModel, status, status === 429 ? hint : undefined);
+    // request-scoped-errors: a matching rule decides instead of the status alone.
+    const rule = decideByRules(cred.errorRules, status, text);
+    if (rule ? rule.cooldown : COOLS.has(status)) {
+      const reset = status === 429 ? hint : undefined;
+      if (rule) rt.cooldowns.forceFail(cred.id, upstreamModel, status, reset);
+      else rt.cooldowns.fail(cred.id, upstreamModel, status, reset);
+    }
     const error = new ProxyError(status, upstreamErrorMessage(status, text), {
       type: status >= 500 ? "upstream_error" : undefined,
       retryAfter: hint !== undefined ? Math.ceil(hint / 1000) : undefined,
     });
-    return { done: false, error, retryable: RETRYABLE.has(status) };
+    return { done: false, error, retryable: rule ? !rule.stop : RETRYABLE.has(status) };
   }
 
   rt.cooldowns.succeed(cred.id, upstreamModel);
