@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { startAuthStore } from "./auth/index.ts";
 import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./config/index.ts";
 import { configureLogger, log } from "./logging/logger.ts";
+import { ensureSecretHashed } from "./management/secret.ts";
 import { countCredentialStates } from "./metrics/credential-states.ts";
 import { metricsFor } from "./metrics/registry.ts";
 import type { Runtime } from "./proxy/runtime.ts";
@@ -68,6 +69,11 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   }
   log.info({ url: server.url, credentials: runtime.registry.credentials.length }, "CLI Proxy API listening");
   logAccessMode(runtime);
+  // A plaintext management secret-key is replaced by its bcrypt hash in config.yaml at start-up
+  // (the management app, loaded on first use, also hashes one that shows up later).
+  ensureSecretHashed(runtime, opts.configPath).catch((err) =>
+    log.error({ err: (err as Error).message }, "could not write the hashed management secret-key"),
+  );
 
   const watcher = watchConfigFile(
     opts.configPath,

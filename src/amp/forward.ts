@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { type Dispatcher, request } from "undici";
 import { log } from "../logging/logger.ts";
 import { sendJson } from "../server/respond.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
+import { type Dispatcher, request } from "../upstream/undici.ts";
 import { outboundHeaders, queryWithoutClientKey } from "./forward-headers.ts";
 import { relayAnswer } from "./response-body.ts";
 import type { AmpState } from "./state.ts";

@@ -36,8 +36,10 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  * A plaintext `remote-management.secret-key` in the runtime's config file is hashed now, and
  * again whenever one shows up later (a hand edit, a PUT of config.yaml).
  */
-export function createManagementApp(rt: Runtime): Hono {
-  const envPassword = process.env.MANAGEMENT_PASSWORD?.trim() ?? "";
+export function createManagementApp(
+  rt: Runtime,
+  envPassword: string = process.env.MANAGEMENT_PASSWORD?.trim() ?? "",
+): Hono {
   // One attempt per plaintext value: a read-only config file must not cost a bcrypt hash per request.
   let attempted = "";
   const hashSecret = () => {

@@ -41,9 +41,13 @@ export function overridePagePath(envValue: string | undefined): string | undefin
 }
 
 /** Registers GET /management.html and GET /management/assets/* on the main app. */
-export function registerControlPanel(app: Hono, rt: Runtime): void {
+export function registerControlPanel(
+  app: Hono,
+  rt: Runtime,
+  staticPath: string | undefined = process.env.MANAGEMENT_STATIC_PATH,
+): void {
   const dir = builtInDir();
-  const override = overridePagePath(process.env.MANAGEMENT_STATIC_PATH);
+  const override = overridePagePath(staticPath);
   // Built-in files never change while the process runs: read each once.
   const cache = new Map<string, Promise<Buffer | undefined>>();
   const builtIn = (name: string) => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { request } from "undici";
 import type { DeviceLogin } from "../auth/auth-kind.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
+import { request } from "../upstream/undici.ts";
 import { LoginError } from "./errors.ts";
 import { createPkce } from "./pkce.ts";
 import { postTokenRequest, TokenEndpointError } from "./token-request.ts";

@@ -1,5 +1,5 @@
-import { request } from "undici";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
+import { request } from "../upstream/undici.ts";
 
 /**
  * One call to an OAuth token endpoint (authorization_code or refresh_token grant). Errors say

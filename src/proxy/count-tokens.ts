@@ -1,5 +1,4 @@
 import type { ServerResponse } from "node:http";
-import { request } from "undici";
 import { refreshAfterUnauthorized } from "../auth/index.ts";
 import { log } from "../logging/logger.ts";
 import { codecFor } from "../protocols/index.ts";
@@ -13,6 +12,7 @@ import { sendJson } from "../server/respond.ts";
 import { countRequestTokens } from "../tokens/local-count.ts";
 import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
+import { request } from "../upstream/undici.ts";
 import type { InboundCall } from "./pipeline.ts";
 import type { Runtime } from "./runtime.ts";
 

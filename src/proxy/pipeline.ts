@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import { request } from "undici";
 import { refreshAfterUnauthorized } from "../auth/index.ts";
 import type { Credential } from "../credentials/credential.ts";
 import { decideByRules } from "../credentials/error-rules.ts";
@@ -16,6 +15,7 @@ import { dispatcherFor } from "../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../upstream/error-message.ts";
 import { resetHintMs } from "../upstream/reset-hint.ts";
 import { SSEParser } from "../upstream/sse-parser.ts";
+import { request } from "../upstream/undici.ts";
 import type { CallObserver } from "../usage/call-observer.ts";
 import { createUsageTap, usageFromJson } from "../usage/extract.ts";
 import { streamContentType, writeChunk } from "./client-writer.ts";

@@ -8,6 +8,7 @@ import { metricsFor } from "../metrics/registry.ts";
 import { ollamaShowBody, ollamaTagsBody, ollamaVersionBody } from "../protocols/ollama/catalog.ts";
 import type { Runtime } from "../proxy/runtime.ts";
 import { checkAccess } from "./access.ts";
+import { type AppEnv, readAppEnv } from "./app-env.ts";
 import { errorBody, ProxyError, toProxyError } from "./errors.ts";
 import { anthropicModelList, geminiModel, geminiModelList, openaiModelList } from "./model-lists.ts";
 import { isAnthropicClient, surfaceForPath } from "./surface.ts";
@@ -17,7 +18,7 @@ import { ENDPOINTS, VERSION } from "./version.ts";
  * Everything that is not a generate call: info, health, model listings, telemetry sink.
  * Served by Hono; the hot generate routes never reach it.
  */
-export function createApp(rt: Runtime): Hono {
+export function createApp(rt: Runtime, env: AppEnv = readAppEnv()): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -35,13 +36,12 @@ export function createApp(rt: Runtime): Hono {
     return c.json(errorBody(e, surfaceForPath(c.req.path)) as object, 404);
   });
 
-  app.route("/v0/management", createManagementApp(rt));
+  app.route("/v0/management", createManagementApp(rt, env.managementPassword));
   registerOAuthPublicCallbacks(app, rt);
-  registerControlPanel(app, rt);
+  registerControlPanel(app, rt, env.managementStaticPath);
   app.get("/", (c) => c.json({ name: "CLI Proxy API", version: VERSION, endpoints: ENDPOINTS }));
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Prometheus metrics sit behind the management key (and its localhost rule and bans).
-  app.use("/metrics", managementAccess(rt, { envPassword: process.env.MANAGEMENT_PASSWORD?.trim() ?? "" }));
+  app.use("/metrics", managementAccess(rt, { envPassword: env.managementPassword }));
   app.get("/metrics", metricsHandler(metricsFor(rt), { authorize: () => true }));
   app.get("/keep-alive", (c) => c.json({ status: "ok" }));
   // Claude Code posts telemetry here; accept and drop it.

@@ -7,10 +7,10 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
 import { handleAmp, matchAmpRoute } from "../amp/index.ts";
+import { log } from "../logging/logger.ts";
 import type { Runtime } from "../proxy/runtime.ts";
-import { createApp } from "./app.ts";
+import { readAppEnv } from "./app-env.ts";
 import { applyCors } from "./cors.ts";
 import { handleGenerate, matchGenerateRoute } from "./generate-routes.ts";
 import { attachResponsesWebSocket } from "./responses-ws.ts";
@@ -37,7 +37,7 @@ export interface RunningServer {
  * own response head), then CORS and preflights for everything else, then Hono.
  */
 export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
-  const fallback = getRequestListener(createApp(rt).fetch);
+  const fallback = lazyHonoApp(rt);
   return (req, res) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
@@ -48,6 +48,12 @@ export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerR
       return;
     }
     if (applyCors(req, res)) return;
+    // Health checks poll often and must not load the Hono app (see lazyHonoApp).
+    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(req.method === "HEAD" ? undefined : HEALTHY);
+      return;
+    }
     // Gemini CLI pointed at us with CODE_ASSIST_ENDPOINT (loopback clients only).
     const v1 = matchV1InternalRoute(req.method ?? "GET", path);
     if (v1) {
@@ -61,6 +67,46 @@ export function createListener(rt: Runtime): (req: IncomingMessage, res: ServerR
       return;
     }
     void fallback(req, res);
+  };
+}
+
+const HEALTHY = JSON.stringify({ status: "ok" });
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * The Hono app for everything but the hot routes, loaded on the first request that needs it.
+ * Hono's Node adapter brings the web-standard Request/Response classes (Node's internal fetch
+ * stack, ~18 MB of memory); a proxy that only relays API calls never pays for them. The request
+ * waits, unread, until the app is there.
+ */
+function lazyHonoApp(rt: Runtime): (req: IncomingMessage, res: ServerResponse) => void {
+  // Environment settings are start-up settings, whenever the app gets created.
+  const env = readAppEnv();
+  let app: Listener | undefined;
+  let loading: Promise<Listener> | undefined;
+  const load = () =>
+    Promise.all([import("@hono/node-server"), import("./app.ts")]).then(
+      ([{ getRequestListener }, { createApp }]) => {
+        app = getRequestListener(createApp(rt, env).fetch);
+        return app;
+      },
+    );
+  return (req, res) => {
+    if (app) {
+      void app(req, res);
+      return;
+    }
+    loading ??= load();
+    loading.then(
+      (listener) => listener(req, res),
+      (err: Error) => {
+        loading = undefined;
+        log.error({ err: err.message }, "could not load the HTTP app");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: "internal error: the HTTP app failed to load" } }));
+      },
+    );
   };
 }
 

@@ -1,6 +1,6 @@
-import { Agent, type Dispatcher, ProxyAgent } from "undici";
 import { ProxyError } from "../server/errors.ts";
 import { socksConnector } from "./socks-connector.ts";
+import { Agent, type Dispatcher, ProxyAgent } from "./undici.ts";
 
 /**
  * Shared undici dispatchers, one per proxy URL (plus one direct). Connections are pooled and

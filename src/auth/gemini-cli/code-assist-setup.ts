@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { request } from "undici";
 import { LoginError } from "../../oauth/errors.ts";
 import { dispatcherFor } from "../../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../../upstream/error-message.ts";
+import { request } from "../../upstream/undici.ts";
 
 /**
  * The account setup a Code Assist client runs after signing in: `loadCodeAssist` says whether

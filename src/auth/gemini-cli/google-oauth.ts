@@ -1,8 +1,8 @@
-import { request } from "undici";
 import { LoginError } from "../../oauth/errors.ts";
 import { postTokenRequest } from "../../oauth/token-request.ts";
 import { dispatcherFor } from "../../upstream/dispatchers.ts";
 import { upstreamErrorMessage } from "../../upstream/error-message.ts";
+import { request } from "../../upstream/undici.ts";
 import { oauthBase } from "../endpoints.ts";
 
 /**

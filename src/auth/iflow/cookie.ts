@@ -1,6 +1,6 @@
-import { request } from "undici";
 import { TokenEndpointError } from "../../oauth/token-request.ts";
 import { dispatcherFor } from "../../upstream/dispatchers.ts";
+import { request } from "../../upstream/undici.ts";
 import { oauthBase } from "../endpoints.ts";
 
 /**

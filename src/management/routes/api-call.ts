@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
-import { request } from "undici";
 import { z } from "zod";
 import type { Credential } from "../../credentials/credential.ts";
 import type { Runtime } from "../../proxy/runtime.ts";
 import { dispatcherFor } from "../../upstream/dispatchers.ts";
+import { request } from "../../upstream/undici.ts";
 import { readJson, validate } from "../body.ts";
 import { ManagementError } from "../errors.ts";
 
