@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { startAuthStore } from "./auth/index.ts";
 import { type Config, ConfigError, loadConfigFile, watchConfigFile } from "./config/index.ts";
+import { cooldownPersistence } from "./credentials/cooldown-persist.ts";
 import { configureLogger, log } from "./logging/logger.ts";
 import { ensureSecretHashed } from "./management/secret.ts";
 import { countCredentialStates } from "./metrics/credential-states.ts";
@@ -55,6 +56,14 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   knowSecrets();
   // OAuth accounts in auth-dir: loaded before listening, then watched and refreshed.
   const auth = await startAuthStore(runtime, { debounceMs: opts.watchDebounceMs, onApply: knowSecrets });
+  // save-cooldown-status: saved cooldowns are back before the first request.
+  const cooldownFiles = cooldownPersistence({
+    tracker: runtime.cooldowns,
+    enabled: () => runtime.config["save-cooldown-status"],
+    dir: () => runtime.config["auth-dir"],
+    credential: (id) => runtime.registry.credentials.find((c) => c.id === id),
+  });
+  await cooldownFiles.sync();
   const tls = config.tls.enable ? { cert: config.tls.cert, key: config.tls.key } : undefined;
   let server: RunningServer;
   try {
@@ -65,6 +74,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     });
   } catch (err) {
     await auth.close();
+    await cooldownFiles.close();
     throw err;
   }
   log.info({ url: server.url, credentials: runtime.registry.credentials.length }, "CLI Proxy API listening");
@@ -82,6 +92,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       for (const line of w) log.warn(line);
       runtime.apply(next);
       auth.reconfigure().catch((err) => log.error({ err: (err as Error).message }, "auth-dir reload failed"));
+      cooldownFiles
+        .sync()
+        .catch((err) => log.error({ err: (err as Error).message }, "cooldown state reload failed"));
       applyLogging(next);
       usage.configure(usageSettings(next));
       requestLog.configure(requestLogSettings(next));
@@ -108,6 +121,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await watcher.close();
       await auth.close();
       await server.close(deadlineMs);
+      await cooldownFiles.close();
       await closeAllDispatchers();
       usage.close();
       await requestLog.idle();

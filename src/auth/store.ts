@@ -9,6 +9,7 @@ import { type AuthFile, digestOf, parseAuthFile } from "./auth-file.ts";
 import type { AccountFields, AuthKind } from "./auth-kind.ts";
 import { buildCredential, upstreamModelsOf } from "./build-credential.ts";
 import { AuthFileError } from "./errors.ts";
+import { createLimiter } from "./limiter.ts";
 import { authKindFor } from "./registry.ts";
 import type { AuthFileStatus } from "./status.ts";
 import { formatTimestamp, parseTimestamp } from "./timestamps.ts";
@@ -55,7 +56,8 @@ interface Entry {
   refreshedAt?: number;
 }
 
-const REFRESH_CONCURRENCY = 4;
+/** Background refreshes at once when `auth-auto-refresh-workers` is 0 or less (as in the original). */
+const DEFAULT_REFRESH_WORKERS = 16;
 /** A refused refresh token cools the account this long (until a new login replaces the file). */
 const REVOKED_COOLDOWN_MS = 24 * 60 * 60_000;
 /** At most one 401-triggered refresh per account in this window. */
@@ -78,6 +80,11 @@ export class AuthStore {
   private timer: NodeJS.Timeout | undefined;
   private applyQueued = false;
   private closed = false;
+  /** Bounds the background refresher (`auth-auto-refresh-workers`); 401-triggered refreshes skip the queue. */
+  private readonly refreshSlots = createLimiter(() => {
+    const n = this.rt.config["auth-auto-refresh-workers"];
+    return n > 0 ? n : DEFAULT_REFRESH_WORKERS;
+  });
 
   constructor(rt: Runtime, opts: AuthStoreOptions = {}) {
     this.rt = rt;
@@ -271,8 +278,11 @@ export class AuthStore {
 
   // --- refreshing ----------------------------------------------------------------------
 
-  private refresh(e: Entry): Promise<Credential | undefined> {
-    const run = this.runRefresh(e).finally(() => {
+  private refresh(e: Entry, background = false): Promise<Credential | undefined> {
+    // A queued refresh whose file was replaced (or the store closed) meanwhile has nothing to do.
+    const stale = () => this.closed || this.entries.get(e.name) !== e;
+    const job = () => (stale() ? Promise.resolve(undefined) : this.runRefresh(e));
+    const run = (background ? this.refreshSlots.run(job) : job()).finally(() => {
       e.refreshing = undefined;
     });
     e.refreshing = run;
@@ -361,18 +371,16 @@ export class AuthStore {
     }
     if (!Number.isFinite(next)) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - Date.now()));
-    this.timer = setTimeout(() => void this.refreshDue(), delay);
+    this.timer = setTimeout(() => this.refreshDue(), delay);
     this.timer.unref();
   }
 
-  private async refreshDue(): Promise<void> {
+  /** Queues every due refresh; each one that ends re-arms the timer through its apply. */
+  private refreshDue(): void {
     const now = Date.now();
-    const due = [...this.entries.values()].filter((e) => {
+    for (const e of this.entries.values()) {
       const at = this.dueAt(e);
-      return at !== undefined && at <= now && !e.refreshing;
-    });
-    for (let i = 0; i < due.length && !this.closed; i += REFRESH_CONCURRENCY) {
-      await Promise.all(due.slice(i, i + REFRESH_CONCURRENCY).map((e) => this.refresh(e)));
+      if (at !== undefined && at <= now && !e.refreshing) void this.refresh(e, true);
     }
     this.arm();
   }

@@ -16,7 +16,10 @@ export interface AuthDirWatcher {
 
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
-/** Account files: `*.json`, not hidden (our own temp files start with a dot). */
+/**
+ * Account files: `*.json`, not hidden (our own temp files start with a dot). Everything else,
+ * e.g. the `.cds` cooldown files of `save-cooldown-status`, is ignored.
+ */
 export function isAuthFileName(name: string): boolean {
   return name.toLowerCase().endsWith(".json") && !name.startsWith(".");
 }

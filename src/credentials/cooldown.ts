@@ -11,10 +11,15 @@ const HOUR = 60 * MINUTE;
 const MAX_BACKOFF = 30 * MINUTE;
 const DEFAULT_TRANSIENT = MINUTE;
 
-interface CoolState {
+export interface CoolState {
   until: number;
   failures: number;
   status: number;
+}
+
+/** One (model, state) pair of a credential, for persistence. */
+export interface CoolEntry extends CoolState {
+  model: string;
 }
 
 export interface CoolingInfo {
@@ -45,6 +50,8 @@ export function cooldownPolicy(config: Config, credentials: readonly Credential[
 export class CooldownTracker {
   private readonly states = new Map<string, CoolState>();
   private policy: CooldownPolicy = { noCooling: new Set(), transientMs: DEFAULT_TRANSIENT };
+  /** Told which credential's cooldowns changed (set only while `save-cooldown-status` is on). */
+  private onChange: ((credId: string) => void) | undefined;
 
   private static key(credId: string, model: string): string {
     return `${credId}\u0000${model}`;
@@ -53,6 +60,29 @@ export class CooldownTracker {
   /** Applies a new policy (on config reload); existing cooldowns of now-exempt credentials stop counting. */
   configure(policy: CooldownPolicy): void {
     this.policy = policy;
+  }
+
+  /** Subscribes to changes (one listener; undefined unsubscribes). */
+  observe(listener: ((credId: string) => void) | undefined): void {
+    this.onChange = listener;
+  }
+
+  /** The still-running cooldowns of one credential. */
+  entriesOf(credId: string, now = Date.now()): CoolEntry[] {
+    const out: CoolEntry[] = [];
+    const prefix = `${credId}\u0000`;
+    for (const [key, s] of this.states) {
+      if (key.startsWith(prefix) && s.until > now) out.push({ model: key.slice(prefix.length), ...s });
+    }
+    return out;
+  }
+
+  /** Puts back a saved cooldown (at start-up); a later one already known wins. Not reported as a change. */
+  restore(credId: string, model: string, state: CoolState, now = Date.now()): void {
+    if (state.until <= now) return;
+    const key = CooldownTracker.key(credId, model);
+    const known = this.states.get(key);
+    if (!known || known.until < state.until) this.states.set(key, { ...state });
   }
 
   /** Milliseconds left, 0 when usable. */
@@ -77,6 +107,7 @@ export class CooldownTracker {
     const duration = resetMs !== undefined && resetMs >= 0 ? resetMs : this.defaultCooldown(status, failures);
     if (duration <= 0) return 0;
     this.states.set(key, { until: now + duration, failures, status });
+    this.onChange?.(credId);
     return duration;
   }
 
@@ -93,7 +124,7 @@ export class CooldownTracker {
   /** Success clears the state for that pair, backoff included. */
   succeed(credId: string, model: string): void {
     if (this.states.size === 0) return;
-    this.states.delete(CooldownTracker.key(credId, model));
+    if (this.states.delete(CooldownTracker.key(credId, model))) this.onChange?.(credId);
   }
 
   /**
@@ -107,6 +138,7 @@ export class CooldownTracker {
       if (!key.startsWith(prefix)) continue;
       if (s.until > now) cooling.push(key.slice(prefix.length));
       this.states.delete(key);
+      this.onChange?.(credId);
     }
     return cooling.sort();
   }

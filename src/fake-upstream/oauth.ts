@@ -50,6 +50,11 @@ const TOKEN = /^\/([a-z0-9-]+)\/(?:v1\/)?oauth\/token$/;
 export class FakeOAuth {
   /** Lifetime of issued access tokens, seconds (`expires_in`). */
   expiresIn = 3600;
+  /** Delay before the token endpoint answers, ms (to observe concurrent refreshes). */
+  tokenDelayMs = 0;
+  /** Token requests being answered right now, and the most seen at once. */
+  tokenInFlight = 0;
+  tokenMaxInFlight = 0;
   /** Every token pair issued, oldest first. */
   readonly issued: IssuedTokens[] = [];
   /** Qwen's device authorization server. */
@@ -101,8 +106,20 @@ export class FakeOAuth {
     }
     const token = method === "POST" ? TOKEN.exec(path) : null;
     if (token) {
-      const answer = this.token(token[1], tokenParams(body));
-      sendJson(res, answer.status, answer.body);
+      const answer = () => {
+        const a = this.token(token[1], tokenParams(body));
+        sendJson(res, a.status, a.body);
+      };
+      if (this.tokenDelayMs <= 0) {
+        answer();
+        return true;
+      }
+      this.tokenInFlight++;
+      this.tokenMaxInFlight = Math.max(this.tokenMaxInFlight, this.tokenInFlight);
+      setTimeout(() => {
+        this.tokenInFlight--;
+        answer();
+      }, this.tokenDelayMs);
       return true;
     }
     return false;
