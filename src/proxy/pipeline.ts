@@ -109,7 +109,8 @@ export async function proxyGenerate(rt: Runtime, call: InboundCall, res: ServerR
         if (round + 1 >= rounds) break;
         const wait = nearestCooldown(rt, resolution);
         if (wait > config["max-retry-interval"] * 1000) break;
-        await sleep(wait, abort.signal);
+        // A timer may fire a millisecond before the clock says the cooldown is over.
+        await sleep(wait + COOLDOWN_WAKE_MARGIN_MS, abort.signal);
       }
     }
     if (abort.signal.aborted) return;
@@ -584,6 +585,9 @@ function allCoolingError(rt: Runtime, resolution: Resolution, last: ProxyError |
     { code: "model_cooldown", retryAfter: secs },
   );
 }
+
+/** Added to a wait for the nearest cooldown, so the credential is free when the round starts. */
+const COOLDOWN_WAKE_MARGIN_MS = 20;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
