@@ -1,23 +1,12 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { HOP_BY_HOP_HEADERS } from "../upstream/hop-by-hop.ts";
 
 // What crosses the proxy towards the Amp upstream and back. The client's credentials are for
 // this proxy only: they are dropped and the Amp upstream key is sent instead. Proxy tracing,
 // SDK fingerprint and browser headers are scrubbed as the original does.
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and those undici sets or refuses itself. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "expect",
-]);
+/** Hop-by-hop headers and those undici sets or refuses itself. */
+const HOP_BY_HOP = new Set([...HOP_BY_HOP_HEADERS, "host", "expect"]);
 
 const DROPPED_OUTBOUND = new Set([
   // the client's key for this proxy

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { watch } from "chokidar";
 import type { ConfigError } from "./errors.ts";
 import { type LoadedConfig, parseConfigText } from "./load.ts";
+import { readSettledText } from "./read-settled.ts";
 
 // Hot reload of config.yaml. The file's directory is watched (not the file's inode), so an
 // editor's write-temp-then-rename replace is seen like any other write. Events are debounced,
@@ -60,7 +60,8 @@ export function watchConfigFile(
   let pending = false;
   let closed = false;
 
-  const readCurrent = () => readFile(file, "utf8");
+  // A save caught half-way (empty or still growing) is re-read until it settles.
+  const readCurrent = () => readSettledText(file);
 
   async function reload(): Promise<void> {
     let text: string;

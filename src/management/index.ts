@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { log } from "../logging/logger.ts";
 import type { Runtime } from "../proxy/runtime.ts";
+import { readAppEnv } from "../server/app-env.ts";
 import { managementAccess } from "./access.ts";
 import { respondToError } from "./errors.ts";
 import { registerAmpcode } from "./routes/ampcode.ts";
@@ -32,13 +33,13 @@ export { ensureSecretHashed } from "./secret.ts";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
- * The management API, to be mounted at /v0/management. MANAGEMENT_PASSWORD is read once here.
+ * The management API, to be mounted at /v0/management. MANAGEMENT_PASSWORD comes from the server start (src/server/app-env.ts).
  * A plaintext `remote-management.secret-key` in the runtime's config file is hashed now, and
  * again whenever one shows up later (a hand edit, a PUT of config.yaml).
  */
 export function createManagementApp(
   rt: Runtime,
-  envPassword: string = process.env.MANAGEMENT_PASSWORD?.trim() ?? "",
+  envPassword: string = readAppEnv().managementPassword,
 ): Hono {
   // One attempt per plaintext value: a read-only config file must not cost a bcrypt hash per request.
   let attempted = "";

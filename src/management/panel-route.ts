@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context, Hono } from "hono";
 import type { Runtime } from "../proxy/runtime.ts";
+import { readAppEnv } from "../server/app-env.ts";
 
 // The built-in control panel: /management.html and its scripts and styles under
 // /management/assets/. Everything ships inside the package (nothing is downloaded);
@@ -44,7 +45,7 @@ export function overridePagePath(envValue: string | undefined): string | undefin
 export function registerControlPanel(
   app: Hono,
   rt: Runtime,
-  staticPath: string | undefined = process.env.MANAGEMENT_STATIC_PATH,
+  staticPath: string | undefined = readAppEnv().managementStaticPath,
 ): void {
   const dir = builtInDir();
   const override = overridePagePath(staticPath);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { HOP_BY_HOP_HEADERS } from "../upstream/hop-by-hop.ts";
 
 /**
  * `passthrough-headers: true`: the upstream's response headers reach the client (request ids,
@@ -6,16 +7,7 @@ import type { IncomingHttpHeaders } from "node:http";
  * or body encoding (ours differ), set cookies, or that the proxy sets itself.
  */
 const NOT_FORWARDED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
+  ...HOP_BY_HOP_HEADERS,
   "content-length",
   "content-encoding",
   "content-type",
